@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tremplin.agencies.roles import STAFF_ROLES, Role
+from tremplin.agencies.selectors import memberships_of_user
+
+
+def area_url(*, agency_slug: str, role: str) -> str:
+    if role in STAFF_ROLES:
+        return reverse("agencies:staff_home", kwargs={"agency_slug": agency_slug})
+    if role == Role.CLIENT:
+        return reverse("agencies:client_home", kwargs={"agency_slug": agency_slug})
+    return reverse("agencies:home", kwargs={"agency_slug": agency_slug})
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """After sign-in: straight to the person's area when they have one, else a chooser."""
+    memberships = list(memberships_of_user(user=request.user))
+    places = {}
+    for membership in memberships:
+        # The staff area covers a client role in the same agency.
+        key = membership.agency.slug
+        if key not in places or membership.role in STAFF_ROLES:
+            places[key] = (membership.agency, membership.role, area_url(agency_slug=key, role=membership.role))
+    if request.network_perms:
+        return render(request, "accounts/landing.html", {"places": places.values(), "network": True})
+    if len(places) == 1:
+        return redirect(next(iter(places.values()))[2])
+    return render(request, "accounts/landing.html", {"places": places.values(), "network": False})

@@ -1,0 +1,35 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tremplin.agencies.policy import Perm, agency_view, network_view
+from tremplin.agencies.selectors import agency_list_active, location_list, network_get_default, staff_memberships
+from tremplin.clients.selectors import client_of_user
+
+
+@agency_view(public=True)
+def agency_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "agencies/agency_home.html", {"locations": location_list(agency=request.agency)})
+
+
+@agency_view(perm=Perm.CLIENT_AREA)
+def client_home(request: HttpRequest) -> HttpResponse:
+    client = client_of_user(agency=request.agency, user=request.user)
+    return render(request, "agencies/client_home.html", {"client": client})
+
+
+@agency_view(perm=Perm.STAFF_AREA)
+def staff_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agencies/staff_home.html",
+        {"staff": staff_memberships(agency=request.agency), "locations": location_list(agency=request.agency)},
+    )
+
+
+@network_view
+def network_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agencies/network_dashboard.html",
+        {"network": network_get_default(), "agencies": agency_list_active()},
+    )

@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+
+from tremplin.agencies.models import Agency
+from tremplin.audit.models import AuditEvent
+
+
+def audit_log(
+    *,
+    agency: Agency,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    client_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record a state change or an access to personal data.
+
+    `action` is a dotted name such as "client.view" or "registration.cancel"; `detail` holds
+    identifiers and field names only — never the personal values themselves.
+    """
+    return AuditEvent.objects.create(
+        agency=agency,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        client_id=client_id,
+        detail=detail or {},
+    )

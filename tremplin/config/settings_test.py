@@ -1,0 +1,20 @@
+"""Test settings: the production settings with a fast hasher, eager tasks and a local mailbox."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("TASKS_IMMEDIATE", "1")
+
+from tremplin.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HUEY["immediate"] = True  # noqa: F405
+# collectstatic does not run for tests: serve from the finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

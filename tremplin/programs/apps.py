@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    name = "tremplin.programs"
+    verbose_name = _("Programs and sessions")

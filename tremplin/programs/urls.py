@@ -1,0 +1,6 @@
+from django.urls import path  # noqa: F401
+
+app_name = "programs"
+
+# Pages of this capability under /<lang>/a/<agency_slug>/ (see tremplin/config/urls.py).
+urlpatterns: list = []
