@@ -1,5 +1,6 @@
 """Rules for staff sessions: TOTP must be set up, and 30 idle minutes end the session."""
 
+import re
 import time
 from collections.abc import Callable
 
@@ -24,12 +25,8 @@ SESSION_MFA_READY = "tremplin_mfa_ready"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
-def _may_skip_mfa(path: str) -> bool:
-    # The pages that let a person sign out or set up TOTP, and the assets those pages need.
-    parts = path.strip("/").split("/")
-    return (len(parts) > 1 and parts[1] == "accounts") or path.startswith(
-        ("/static/", "/healthz")
-    )
+# The pages that let a person sign out or set up TOTP (/<lang>/accounts/…), and their assets.
+MFA_EXEMPT_PATH = re.compile(r"^/[a-z]{2}/accounts/|^/static/|^/healthz$")
 
 
 class StaffSessionMiddleware:
@@ -59,7 +56,7 @@ class StaffSessionMiddleware:
         if not session.get(SESSION_MFA_READY):
             if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
                 session[SESSION_MFA_READY] = True
-            elif not _may_skip_mfa(request.path_info):
+            elif not MFA_EXEMPT_PATH.match(request.path_info):
                 messages.warning(request, _("Staff accounts must use two-factor authentication. Set up your authenticator app to continue."))
                 return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

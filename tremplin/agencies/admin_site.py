@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,8 +27,11 @@ class TremplinAdminSite(admin.AdminSite):
         return user.is_active and (user.is_superuser or bool(getattr(request, "admin_agency_ids", [])))
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        # One sign-in for everyone, with allauth's TOTP step and throttling.
-        return redirect(reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}))
+        # One sign-in for everyone, with allauth's TOTP step and throttling. A signed-in person
+        # without back-office rights is refused rather than sent round the sign-in loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect(reverse("account_login") + "?" + urlencode({"next": request.GET.get("next", "/admin/")}))
 
 
 class TremplinAdminConfig(AdminConfig):

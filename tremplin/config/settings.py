@@ -202,6 +202,20 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Messaging and assistant
+# Outbound channels: "file" writes var/outbox/<channel>.jsonl and sends nothing; "twilio" sends for real.
+MESSAGING_SMS_BACKEND = env_str("MESSAGING_SMS_BACKEND", "file")
+MESSAGING_WHATSAPP_BACKEND = env_str("MESSAGING_WHATSAPP_BACKEND", "file")
+MESSAGING_OUTBOX_DIR = WORK_DIR / "var" / "outbox"
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")  # also checks the signature of incoming SMS webhooks
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+ASSISTANT_DATA_DIR = WORK_DIR / "var" / "assistant"  # embedding cache shared by the workers
+ASSISTANT_ENCODER = env_str("ASSISTANT_ENCODER")  # empty: the best installed (see assistant/nlu/encoders.py)
+ASSISTANT_RATE_LIMIT = env_int("ASSISTANT_RATE_LIMIT", 20)  # messages per window, per IP and per phone
+ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 600)
+ASSISTANT_MAX_MESSAGE_CHARS = 1000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
