@@ -49,7 +49,9 @@ def browser() -> Iterator[object]:
 def page(browser, live_server, transactional_db, settings) -> Iterator[object]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 412, "height": 915}, locale="en-CA")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 412, "height": 915}, locale="en-CA"
+    )
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab
@@ -62,7 +64,9 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page, *, email: str, password: str, totp_secret: str | None = None, language: str = "en") -> None:
+def sign_in(
+    page, *, email: str, password: str, totp_secret: str | None = None, language: str = "en"
+) -> None:
     """Sign in through the real form; staff also answer the TOTP step."""
     page.goto(f"/{language}/accounts/login/")
     page.fill("input[name=login]", email)

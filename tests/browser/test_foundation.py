@@ -34,7 +34,9 @@ def test_client_signs_up_verifies_email_and_reaches_their_space(page):
 
 def test_staff_sign_in_with_totp_then_switch_language_on_the_same_page(page):
     agency = AgencyFactory(slug="harbourside")
-    counsellor = member(agency=agency, role=Role.COUNSELLOR, email="c@example.org", first_name="Chris")
+    counsellor = member(
+        agency=agency, role=Role.COUNSELLOR, email="c@example.org", first_name="Chris"
+    )
     sign_in(page, email=counsellor.email, password=TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
     page.wait_for_url(re.compile(rf".*/en/a/{agency.slug}/staff/"))
     assert page.get_by_role("heading", level=1).inner_text() == "Staff area"

@@ -47,7 +47,10 @@ class StaffSessionMiddleware:
         last_seen = session.get(SESSION_LAST_SEEN)
         if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:
             logout(request)
-            messages.info(request, _("You were signed out after 30 minutes without activity. Please sign in again."))
+            messages.info(
+                request,
+                _("You were signed out after 30 minutes without activity. Please sign in again."),
+            )
             return redirect_to_login(request.get_full_path())
         if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
             session[SESSION_LAST_SEEN] = now
@@ -57,6 +60,15 @@ class StaffSessionMiddleware:
             if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
                 session[SESSION_MFA_READY] = True
             elif not MFA_EXEMPT_PATH.match(request.path_info):
-                messages.warning(request, _("Staff accounts must use two-factor authentication. Set up your authenticator app to continue."))
-                return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()}))
+                messages.warning(
+                    request,
+                    _(
+                        "Staff accounts must use two-factor authentication. Set up your authenticator app to continue."
+                    ),
+                )
+                return redirect(
+                    reverse("mfa_activate_totp")
+                    + "?"
+                    + urlencode({"next": request.get_full_path()})
+                )
         return self.get_response(request)

@@ -24,9 +24,15 @@ def landing(request: HttpRequest) -> HttpResponse:
         # The staff area covers a client role in the same agency.
         key = membership.agency.slug
         if key not in places or membership.role in STAFF_ROLES:
-            places[key] = (membership.agency, membership.role, area_url(agency_slug=key, role=membership.role))
+            places[key] = (
+                membership.agency,
+                membership.role,
+                area_url(agency_slug=key, role=membership.role),
+            )
     if request.network_perms:
-        return render(request, "accounts/landing.html", {"places": places.values(), "network": True})
+        return render(
+            request, "accounts/landing.html", {"places": places.values(), "network": True}
+        )
     if len(places) == 1:
         return redirect(next(iter(places.values()))[2])
     return render(request, "accounts/landing.html", {"places": places.values(), "network": False})

@@ -24,14 +24,20 @@ class TremplinAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.is_active and (user.is_superuser or bool(getattr(request, "admin_agency_ids", [])))
+        return user.is_active and (
+            user.is_superuser or bool(getattr(request, "admin_agency_ids", []))
+        )
 
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # One sign-in for everyone, with allauth's TOTP step and throttling. A signed-in person
         # without back-office rights is refused rather than sent round the sign-in loop.
         if request.user.is_authenticated:
             raise PermissionDenied
-        return redirect(reverse("account_login") + "?" + urlencode({"next": request.GET.get("next", "/admin/")}))
+        return redirect(
+            reverse("account_login") + "?" + urlencode({"next": request.GET.get("next", "/admin/")})
+        )
 
 
 class TremplinAdminConfig(AdminConfig):
@@ -59,11 +65,15 @@ class AgencyScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request)
 
-    def formfield_for_foreignkey(self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any):  # type: ignore[override]
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ):  # type: ignore[override]
         from tremplin.agencies.models import Agency
 
         if db_field.related_model is Agency and not request.user.is_superuser:
-            kwargs["queryset"] = Agency.objects.filter(pk__in=getattr(request, "admin_agency_ids", []))
+            kwargs["queryset"] = Agency.objects.filter(
+                pk__in=getattr(request, "admin_agency_ids", [])
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -10,13 +10,28 @@ from tremplin.core.demodata import DemoNetwork
 AGENCIES = [
     {
         "slug": "pnec",
-        "name": {"en": "Prairie Newcomer Employment Centre", "fr": "Centre d'emploi des nouveaux arrivants des Prairies"},
+        "name": {
+            "en": "Prairie Newcomer Employment Centre",
+            "fr": "Centre d'emploi des nouveaux arrivants des Prairies",
+        },
         "province": "AB",
         "time_zone": "America/Edmonton",
         "default_language": "en",
         "locations": [
-            ({"en": "Calgary — Downtown", "fr": "Calgary — centre-ville"}, LocationKind.URBAN, "120 9 Ave SE", "Calgary", "T2G 0R9"),
-            ({"en": "Brooks — Rural office", "fr": "Brooks — bureau rural"}, LocationKind.RURAL, "403 2 Ave W", "Brooks", "T1R 0E6"),
+            (
+                {"en": "Calgary — Downtown", "fr": "Calgary — centre-ville"},
+                LocationKind.URBAN,
+                "120 9 Ave SE",
+                "Calgary",
+                "T2G 0R9",
+            ),
+            (
+                {"en": "Brooks — Rural office", "fr": "Brooks — bureau rural"},
+                LocationKind.RURAL,
+                "403 2 Ave W",
+                "Brooks",
+                "T1R 0E6",
+            ),
             ({"en": "Online", "fr": "En ligne"}, LocationKind.ONLINE, "", "", ""),
         ],
         "staff": [
@@ -34,7 +49,13 @@ AGENCIES = [
         "time_zone": "America/Moncton",
         "default_language": "fr",
         "locations": [
-            ({"en": "Moncton — Main office", "fr": "Moncton — bureau principal"}, LocationKind.URBAN, "236, rue Saint-George", "Moncton", "E1C 1W1"),
+            (
+                {"en": "Moncton — Main office", "fr": "Moncton — bureau principal"},
+                LocationKind.URBAN,
+                "236, rue Saint-George",
+                "Moncton",
+                "E1C 1W1",
+            ),
             ({"en": "Online", "fr": "En ligne"}, LocationKind.ONLINE, "", "", ""),
         ],
         "staff": [
@@ -50,8 +71,20 @@ AGENCIES = [
         "time_zone": "America/Halifax",
         "default_language": "en",
         "locations": [
-            ({"en": "Halifax — Spring Garden", "fr": "Halifax — Spring Garden"}, LocationKind.URBAN, "5670 Spring Garden Rd", "Halifax", "B3J 1H6"),
-            ({"en": "Kentville — Annapolis Valley", "fr": "Kentville — vallée d'Annapolis"}, LocationKind.RURAL, "350 Main St", "Kentville", "B4N 1K6"),
+            (
+                {"en": "Halifax — Spring Garden", "fr": "Halifax — Spring Garden"},
+                LocationKind.URBAN,
+                "5670 Spring Garden Rd",
+                "Halifax",
+                "B3J 1H6",
+            ),
+            (
+                {"en": "Kentville — Annapolis Valley", "fr": "Kentville — vallée d'Annapolis"},
+                LocationKind.RURAL,
+                "350 Main St",
+                "Kentville",
+                "B4N 1K6",
+            ),
             ({"en": "Online", "fr": "En ligne"}, LocationKind.ONLINE, "", "", ""),
         ],
         "staff": [
@@ -65,11 +98,20 @@ AGENCIES = [
 
 def load(demo: DemoNetwork) -> None:
     network, _ = Network.objects.get_or_create(
-        slug="tremplin", defaults={"name": LazyI18nString({"en": "Tremplin Network", "fr": "Réseau Tremplin"})}
+        slug="tremplin",
+        defaults={"name": LazyI18nString({"en": "Tremplin Network", "fr": "Réseau Tremplin"})},
     )
     demo.network = network
-    admin = demo.person(email="network.admin@tremplin.example.org", first_name="Hélène", last_name="Tremblay", language="fr", totp=True)
-    NetworkMembership.objects.get_or_create(user=admin, network=network, role=NetworkRole.NETWORK_ADMIN)
+    admin = demo.person(
+        email="network.admin@tremplin.example.org",
+        first_name="Hélène",
+        last_name="Tremblay",
+        language="fr",
+        totp=True,
+    )
+    NetworkMembership.objects.get_or_create(
+        user=admin, network=network, role=NetworkRole.NETWORK_ADMIN
+    )
     demo.logins.append(("network", str(NetworkRole.NETWORK_ADMIN.label), admin.email))
 
     for spec in AGENCIES:
@@ -86,17 +128,30 @@ def load(demo: DemoNetwork) -> None:
         demo.agencies[agency.slug] = agency
         if not Location.objects.filter(agency=agency).exists():
             Location.objects.bulk_create(
-                Location(agency=agency, name=LazyI18nString(name), kind=kind, address=address, city=city, postal_code=postal)
+                Location(
+                    agency=agency,
+                    name=LazyI18nString(name),
+                    kind=kind,
+                    address=address,
+                    city=city,
+                    postal_code=postal,
+                )
                 for name, kind, address, city, postal in spec["locations"]
             )
         for local, first, last, role, language in spec["staff"]:
             user = demo.person(
-                email=f"{local}@{agency.slug}.example.org", first_name=first, last_name=last, language=language, totp=True
+                email=f"{local}@{agency.slug}.example.org",
+                first_name=first,
+                last_name=last,
+                language=language,
+                totp=True,
             )
             membership_grant(agency=agency, user=user, role=role, actor=None)
             demo.logins.append((agency.slug, str(Role(role).label), user.email))
         employer = demo.person(
-            email=f"hiring@employer-{agency.slug}.example.org", first_name="Marc", last_name="Gagnon"
+            email=f"hiring@employer-{agency.slug}.example.org",
+            first_name="Marc",
+            last_name="Gagnon",
         )
         membership_grant(agency=agency, user=employer, role=Role.EMPLOYER, actor=None)
         demo.logins.append((agency.slug, str(Role.EMPLOYER.label), employer.email))

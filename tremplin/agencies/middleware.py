@@ -15,7 +15,12 @@ from django_scopes import scope, scopes_disabled
 
 from tremplin.agencies.policy import permissions_for_roles
 from tremplin.agencies.roles import Role
-from tremplin.agencies.selectors import agency_get_active, memberships_of_user, network_roles, roles_in_agency
+from tremplin.agencies.selectors import (
+    agency_get_active,
+    memberships_of_user,
+    network_roles,
+    roles_in_agency,
+)
 
 
 class AgencyMiddleware:

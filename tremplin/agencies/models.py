@@ -98,7 +98,9 @@ class Location(models.Model):
 class Membership(models.Model):
     """A person's role in one agency; a person may hold several roles in several agencies."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
@@ -110,7 +112,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_unique_role"
+            )
         ]
 
     def __str__(self) -> str:
@@ -128,7 +132,9 @@ class NetworkMembership(models.Model):
         verbose_name = _("network membership")
         verbose_name_plural = _("network memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "network", "role"], name="network_membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "network", "role"], name="network_membership_unique_role"
+            )
         ]
 
     def __str__(self) -> str:

@@ -86,7 +86,9 @@ def agency_view(
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, agency_slug: str, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, *args: Any, agency_slug: str, **kwargs: Any
+        ) -> HttpResponse:
             if perm is not None:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())

@@ -17,7 +17,9 @@ def membership_grant(
     if not created:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    audit_log(agency=agency, actor=actor, action="membership.grant", obj=membership, detail={"role": role})
+    audit_log(
+        agency=agency, actor=actor, action="membership.grant", obj=membership, detail={"role": role}
+    )
     return membership
 
 
@@ -26,7 +28,10 @@ def membership_revoke(*, membership: Membership, actor: AbstractBaseUser | None)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_log(
-        agency=membership.agency, actor=actor, action="membership.revoke", obj=membership,
+        agency=membership.agency,
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
         detail={"role": membership.role},
     )
     return membership

@@ -2,13 +2,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tremplin.agencies.policy import Perm, agency_view, network_view
-from tremplin.agencies.selectors import agency_list_active, location_list, network_get_default, staff_memberships
+from tremplin.agencies.selectors import (
+    agency_list_active,
+    location_list,
+    network_get_default,
+    staff_memberships,
+)
 from tremplin.clients.selectors import client_of_user
 
 
 @agency_view(public=True)
 def agency_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "agencies/agency_home.html", {"locations": location_list(agency=request.agency)})
+    return render(
+        request, "agencies/agency_home.html", {"locations": location_list(agency=request.agency)}
+    )
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
@@ -22,7 +29,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agencies/staff_home.html",
-        {"staff": staff_memberships(agency=request.agency), "locations": location_list(agency=request.agency)},
+        {
+            "staff": staff_memberships(agency=request.agency),
+            "locations": location_list(agency=request.agency),
+        },
     )
 
 

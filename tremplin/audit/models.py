@@ -7,7 +7,9 @@ from django_scopes import ScopedManager
 class AuditEvent(models.Model):
     """Who did what, when. Holds identifiers and action names, never personal values."""
 
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="audit_events")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="audit_events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,7 +19,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for development).")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+        )
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdefghij"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -86,7 +88,9 @@ TEMPLATES = [
 
 # Databases: SQLite file in the working folder unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{WORK_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -100,7 +104,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -126,7 +132,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -155,7 +164,9 @@ STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -208,11 +219,17 @@ MESSAGING_SMS_BACKEND = env_str("MESSAGING_SMS_BACKEND", "file")
 MESSAGING_WHATSAPP_BACKEND = env_str("MESSAGING_WHATSAPP_BACKEND", "file")
 MESSAGING_OUTBOX_DIR = WORK_DIR / "var" / "outbox"
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
-TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")  # also checks the signature of incoming SMS webhooks
+TWILIO_AUTH_TOKEN = env_str(
+    "TWILIO_AUTH_TOKEN"
+)  # also checks the signature of incoming SMS webhooks
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 ASSISTANT_DATA_DIR = WORK_DIR / "var" / "assistant"  # embedding cache shared by the workers
-ASSISTANT_ENCODER = env_str("ASSISTANT_ENCODER")  # empty: the best installed (see assistant/nlu/encoders.py)
-ASSISTANT_RATE_LIMIT = env_int("ASSISTANT_RATE_LIMIT", 20)  # messages per window, per IP and per phone
+ASSISTANT_ENCODER = env_str(
+    "ASSISTANT_ENCODER"
+)  # empty: the best installed (see assistant/nlu/encoders.py)
+ASSISTANT_RATE_LIMIT = env_int(
+    "ASSISTANT_RATE_LIMIT", 20
+)  # messages per window, per IP and per phone
 ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 600)
 ASSISTANT_MAX_MESSAGE_CHARS = 1000
 

@@ -31,7 +31,13 @@ class DemoNetwork:
     password_hash: str = ""
 
     def person(
-        self, *, email: str, first_name: str, last_name: str, language: str = "en", totp: bool = False
+        self,
+        *,
+        email: str,
+        first_name: str,
+        last_name: str,
+        language: str = "en",
+        totp: bool = False,
     ) -> User:
         if not self.password_hash:
             self.password_hash = make_password(DEMO_PASSWORD)
@@ -46,7 +52,10 @@ class DemoNetwork:
         )
         if created:
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        if totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if (
+            totp
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
         return user
 

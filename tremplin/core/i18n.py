@@ -31,4 +31,6 @@ def compile_catalogs() -> int:
 def incomplete_entries(po_path: Path) -> list[str]:
     """The msgids of a catalog that are untranslated or marked fuzzy."""
     catalog = polib.pofile(str(po_path))
-    return [entry.msgid for entry in catalog if entry.msgid and (not entry.translated() or entry.fuzzy)]
+    return [
+        entry.msgid for entry in catalog if entry.msgid and (not entry.translated() or entry.fuzzy)
+    ]

@@ -4,7 +4,14 @@ from allauth.mfa.totp.internal.auth import TOTP
 from i18nfield.strings import LazyI18nString
 
 from tremplin.accounts.models import User
-from tremplin.agencies.models import Agency, Location, LocationKind, Membership, Network, NetworkMembership
+from tremplin.agencies.models import (
+    Agency,
+    Location,
+    LocationKind,
+    Membership,
+    Network,
+    NetworkMembership,
+)
 from tremplin.agencies.roles import NetworkRole, Role
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -26,7 +33,9 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     network = factory.SubFactory(NetworkFactory)
     slug = factory.Sequence(lambda n: f"agency-{n}")
-    name = factory.LazyAttribute(lambda o: LazyI18nString({"en": f"Agency {o.slug}", "fr": f"Agence {o.slug}"}))
+    name = factory.LazyAttribute(
+        lambda o: LazyI18nString({"en": f"Agency {o.slug}", "fr": f"Agence {o.slug}"})
+    )
     province = "AB"
     time_zone = "America/Edmonton"
 

@@ -6,7 +6,9 @@ from tremplin.clients.tests.factories import ClientFactory
 
 
 @pytest.mark.django_db
-def test_agency_admin_sees_only_their_agency_in_the_back_office(client, agency, other_agency, agency_admin):
+def test_agency_admin_sees_only_their_agency_in_the_back_office(
+    client, agency, other_agency, agency_admin
+):
     ClientFactory(agency=agency, last_name="Ours")
     ClientFactory(agency=other_agency, last_name="Theirs")
     client.force_login(agency_admin)
@@ -31,7 +33,12 @@ def test_counsellors_and_clients_have_no_back_office(client, agency, counsellor,
     for user in (counsellor, client_user):
         client.force_login(user)
         assert client.get("/admin/", follow=True).status_code == 403
-        assert client.get(f"/admin/clients/client/?agency__id__exact={agency.pk}", follow=True).status_code == 403
+        assert (
+            client.get(
+                f"/admin/clients/client/?agency__id__exact={agency.pk}", follow=True
+            ).status_code
+            == 403
+        )
 
 
 @pytest.mark.django_db
@@ -45,7 +52,11 @@ def test_user_accounts_are_for_superusers_only(client, agency_admin):
     client.force_login(agency_admin)
     assert client.get("/admin/accounts/user/").status_code == 403
     superuser = UserFactory(is_superuser=True, is_staff=True)
-    member(agency=agency_admin.memberships.first().agency, role=Role.AGENCY_ADMIN, email="other@example.org")
+    member(
+        agency=agency_admin.memberships.first().agency,
+        role=Role.AGENCY_ADMIN,
+        email="other@example.org",
+    )
     client.force_login(superuser)
     # Superusers are staff: they set up TOTP before using the back-office.
     assert client.get("/admin/accounts/user/").status_code == 302

@@ -46,7 +46,9 @@ def tremplin_routes() -> list[Route]:
                     continue
                 if "agency_slug" not in kwargs:
                     continue
-                assert entry.name, f"{callback.__module__}.{callback.__name__}: agency URLs need a name"
+                assert entry.name, (
+                    f"{callback.__module__}.{callback.__name__}: agency URLs need a name"
+                )
                 access = getattr(callback, "tremplin_access", None)
                 assert access, (
                     f"{callback.__module__}.{callback.__name__} must declare its access with "
@@ -64,21 +66,29 @@ def owned_object_id(kwarg: str, agency: Agency) -> int | str:
         return "not-a-real-value"
     model_name = kwarg.removesuffix("_id")
     candidates = [
-        m for m in apps.get_models()
-        if m._meta.model_name == model_name.replace("_", "") and m.__module__.startswith("tremplin.")
+        m
+        for m in apps.get_models()
+        if m._meta.model_name == model_name.replace("_", "")
+        and m.__module__.startswith("tremplin.")
     ]
     assert candidates, f"URL kwarg {kwarg!r} names no Tremplin model"
     model: type[models.Model] = candidates[0]
     field_names = {f.name for f in model._meta.get_fields()}
-    assert "agency" in field_names, f"{model.__name__} is addressed by id in agency URLs but has no agency field"
-    instance = model._default_manager.with_scopes_disabled().filter(agency=agency).order_by("pk").first()  # type: ignore[attr-defined]
+    assert "agency" in field_names, (
+        f"{model.__name__} is addressed by id in agency URLs but has no agency field"
+    )
+    instance = (
+        model._default_manager.with_scopes_disabled().filter(agency=agency).order_by("pk").first()
+    )  # type: ignore[attr-defined]
     assert instance is not None, f"the demo data has no {model.__name__} of agency {agency.slug}"
     return instance.pk
 
 
 def people_of(agency: Agency) -> dict[str, object]:
     people = {}
-    for membership in Membership.objects.filter(agency=agency, is_active=True).select_related("user"):
+    for membership in Membership.objects.filter(agency=agency, is_active=True).select_related(
+        "user"
+    ):
         people.setdefault(membership.role, membership.user)
     return people
 
@@ -111,7 +121,9 @@ def test_no_agency_sees_another_agencys_private_pages_or_objects():
                     if response.status_code >= 500:
                         leaks.append(f"{role} {method.upper()} {url} → {response.status_code}")
                     elif must_hide and response.status_code != 404:
-                        leaks.append(f"{role} {method.upper()} {url} → {response.status_code}, expected 404")
+                        leaks.append(
+                            f"{role} {method.upper()} {url} → {response.status_code}, expected 404"
+                        )
     assert not leaks, "\n".join(leaks)
 
 
@@ -123,7 +135,12 @@ def test_every_agency_view_declares_its_access():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
-    ["/en/a/no-such-agency/", "/en/a/no-such-agency/staff/", "/fr/a/%E2%9C%93/", "/en/a/pnec/staff/999999999999999999999/"],
+    [
+        "/en/a/no-such-agency/",
+        "/en/a/no-such-agency/staff/",
+        "/fr/a/%E2%9C%93/",
+        "/en/a/pnec/staff/999999999999999999999/",
+    ],
 )
 def test_unknown_agency_and_malformed_paths_are_404(client, path):
     assert client.get(path).status_code == 404

@@ -87,15 +87,27 @@ def test_catalogs_hold_every_string_of_the_code(tmp_path):
         for app_dir in app_dirs():
             po_path = app_dir / "locale" / "fr" / "LC_MESSAGES" / "django.po"
             copy = tmp_path / app_dir.name
-            shutil.copytree(app_dir, copy, ignore=shutil.ignore_patterns("tests", "__pycache__", "*.mo"))
+            shutil.copytree(
+                app_dir, copy, ignore=shutil.ignore_patterns("tests", "__pycache__", "*.mo")
+            )
             (copy / "locale").mkdir(exist_ok=True)
             os.chdir(copy)
-            call_command("makemessages", locale=["fr"], no_obsolete=True, verbosity=0, ignore_patterns=["tests/*"])
+            call_command(
+                "makemessages",
+                locale=["fr"],
+                no_obsolete=True,
+                verbosity=0,
+                ignore_patterns=["tests/*"],
+            )
             fresh = copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"
             if not fresh.exists():
                 continue
             wanted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(fresh)) if e.msgid}
-            have = {(e.msgctxt, e.msgid) for e in polib.pofile(str(po_path))} if po_path.exists() else set()
+            have = (
+                {(e.msgctxt, e.msgid) for e in polib.pofile(str(po_path))}
+                if po_path.exists()
+                else set()
+            )
             if wanted - have:
                 missing[app_dir.name] = sorted(m for _, m in wanted - have)[:10]
     finally:
@@ -105,7 +117,8 @@ def test_catalogs_hold_every_string_of_the_code(tmp_path):
 
 def test_deploy_check_passes_with_production_environment(tmp_path):
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DEBUG", "DATABASE_URL", "TASKS_"))
     }
     env.update(
@@ -116,17 +129,28 @@ def test_deploy_check_passes_with_production_environment(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-m", "tremplin", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECRET_KEY"))
+    }
     env.update(DEBUG="0", ALLOWED_HOSTS="tremplin.example.org", TREMPLIN_DATA_DIR=str(tmp_path))
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
-        [sys.executable, "-m", "tremplin", "check"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "tremplin", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -4,15 +4,25 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tremplin.core.i18n import CATALOG_LANGUAGES, app_dirs, catalog_files, compile_catalogs, incomplete_entries
+from tremplin.core.i18n import (
+    CATALOG_LANGUAGES,
+    app_dirs,
+    catalog_files,
+    compile_catalogs,
+    incomplete_entries,
+)
 
 
 class Command(BaseCommand):
-    help = "Update the per-app translation catalogs from the code (needs GNU gettext), or check them."
+    help = (
+        "Update the per-app translation catalogs from the code (needs GNU gettext), or check them."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["update", "check"])
-        parser.add_argument("--app", action="append", default=[], help="Only this app (label), repeatable.")
+        parser.add_argument(
+            "--app", action="append", default=[], help="Only this app (label), repeatable."
+        )
 
     def handle(self, *args, action: str, app: list[str], **options) -> None:
         if action == "update":
@@ -29,8 +39,12 @@ class Command(BaseCommand):
             os.chdir(app_dir)
             try:
                 call_command(
-                    "makemessages", locale=CATALOG_LANGUAGES, no_obsolete=True, add_location="file",
-                    ignore_patterns=["tests/*"], verbosity=0,
+                    "makemessages",
+                    locale=CATALOG_LANGUAGES,
+                    no_obsolete=True,
+                    add_location="file",
+                    ignore_patterns=["tests/*"],
+                    verbosity=0,
                 )
             finally:
                 os.chdir(here)

@@ -18,18 +18,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Do everything but serve.")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--code", action="store_true", help="Print the current TOTP code of demo staff and exit.")
+        parser.add_argument(
+            "--code",
+            action="store_true",
+            help="Print the current TOTP code of demo staff and exit.",
+        )
 
     def handle(self, *args, no_serve: bool, port: int, code: bool, **options) -> None:
         if code:
-            self.stdout.write(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30)))
+            self.stdout.write(
+                format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+            )
             return
         call_command("migrate", interactive=False, verbosity=0)
         started = time.monotonic()
         with scopes_disabled(), transaction.atomic():
             demo = DemoNetwork(network=None)  # type: ignore[arg-type]
             loaded = run_demo_loaders(demo)
-        self.stdout.write(f"Demo network loaded ({', '.join(loaded)}) in {time.monotonic() - started:.1f} s.")
+        self.stdout.write(
+            f"Demo network loaded ({', '.join(loaded)}) in {time.monotonic() - started:.1f} s."
+        )
         self._print_logins(demo, port)
         if not no_serve:
             self._serve(port)
@@ -52,7 +60,12 @@ class Command(BaseCommand):
         # The task worker runs beside the web server; with no REDIS_URL its queue is a SQLite file.
         worker = subprocess.Popen([sys.executable, "-m", "tremplin", "run_huey"])
         try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=settings.DEBUG)
+            call_command(
+                "runserver",
+                f"127.0.0.1:{port}",
+                use_reloader=False,
+                insecure_serving=settings.DEBUG,
+            )
         finally:
             worker.terminate()
             worker.wait(timeout=10)
