@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
-	$(BIN)/tremplin compilemessages
+	DEBUG=1 $(BIN)/tremplin compilemessages
 
 demo: install
 	DEBUG=1 $(BIN)/tremplin demo
