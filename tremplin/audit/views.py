@@ -9,7 +9,9 @@ from tremplin.audit.selectors import audit_event_list
 @agency_view(perm=Perm.AUDIT_VIEW)
 def audit_event_list_view(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")[:80]
-    page = Paginator(audit_event_list(agency=request.agency, action=action), 50).get_page(
-        request.GET.get("page")
-    )
+    # A client record links here with ?client=<id>: who accessed that record.
+    client = request.GET.get("client", "")
+    client_id = int(client) if client.isdigit() and len(client) < 19 else None
+    events = audit_event_list(agency=request.agency, action=action, client_id=client_id)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/event_list.html", {"page": page, "action": action})

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tremplin.accounts.views import landing
 from tremplin.agencies.admin_site import admin_site
+from tremplin.assistant.urls import webhook_urlpatterns as assistant_webhooks
 from tremplin.core.views import healthz, network_home
 
 # Every page of one agency lives under /<lang>/a/<agency_slug>/; AgencyMiddleware resolves the
@@ -20,12 +21,15 @@ agency_patterns = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin_site.urls),
+    *assistant_webhooks,  # /sms/<agency_slug>/: Twilio's webhook, not language-prefixed
 ]
 urlpatterns += i18n_patterns(
     path("", network_home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("me/", landing, name="landing"),
     path("network/", include("tremplin.agencies.network_urls")),
+    path("network/learning/", include("tremplin.learning.network_urls")),
+    path("certificates/", include("tremplin.learning.public_urls")),
     path("a/<slug:agency_slug>/", include(agency_patterns)),
 )
 

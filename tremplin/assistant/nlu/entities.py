@@ -1,0 +1,196 @@
+"""Entities in English and French messages: delivery mode, session topic, dates.
+
+Plain regular expressions on accent-folded text: a handful of patterns cover
+what clients write about sessions ("next Tuesday evening", "mardi prochain",
+"le 3 mars") in well under a millisecond, where dateparser takes several.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from tremplin.assistant.nlu.normalize import fold_accents, for_embedding
+
+# Canonical value -> phrases (accent-folded, lowercase). Order matters for ties.
+MODES: dict[str, tuple[str, ...]] = {
+    "hybrid": ("hybrid", "hybride"),
+    "online": ("online", "on line", "on-line", "en ligne", "virtual", "virtually", "virtuel", "virtuelle",
+               "zoom", "teams", "video call", "by video", "par video", "en video", "remote", "remotely",
+               "a distance", "from home", "de chez moi", "webinar", "webinaire"),
+    "in_person": ("in person", "in-person", "en personne", "presentiel", "face to face", "face-to-face",
+                  "sur place", "on site", "on-site", "at the office", "au bureau", "in the room"),
+}
+TOPICS: dict[str, tuple[str, ...]] = {
+    "hiring_event": ("hiring event", "job fair", "career fair", "salon de l emploi", "salon d emploi",
+                     "foire d emploi", "foire de l emploi", "evenement de recrutement", "evenement d embauche"),
+    "resume": ("resume", "cover letter", "cv", "curriculum", "lettre de presentation", "lettre de motivation"),
+    "interview": ("interview", "entrevue", "entretien"),
+    "networking": ("networking", "network", "reseautage", "peer circle", "cercle"),
+    "mentoring": ("mentor", "mentoring", "mentorship", "mentorat"),
+    "job_search": ("job search", "job-search", "recherche d emploi", "find a job", "trouver un emploi"),
+    "intake": ("intake", "needs assessment", "first appointment", "rendez-vous d accueil",
+               "evaluation des besoins", "premier rendez-vous"),
+    "digital_skills": ("digital skills", "computer", "competences numeriques",
+                       "informatique", "ordinateur"),
+    "workplace_communication": ("workplace communication", "workplace culture", "communication at work",
+                                "communication au travail", "culture du milieu de travail",
+                                "communication en milieu de travail"),
+}
+
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "mon": 0, "lundi": 0, "tuesday": 1, "tues": 1, "tue": 1, "mardi": 1,
+    "wednesday": 2, "wed": 2, "mercredi": 2, "thursday": 3, "thurs": 3, "thu": 3, "jeudi": 3,
+    "friday": 4, "fri": 4, "vendredi": 4, "saturday": 5, "sat": 5, "samedi": 5,
+    "sunday": 6, "sun": 6, "dimanche": 6,
+}
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "janvier": 1, "february": 2, "feb": 2, "fevrier": 2, "march": 3, "mar": 3,
+    "mars": 3, "april": 4, "apr": 4, "avril": 4, "may": 5, "mai": 5, "june": 6, "jun": 6, "juin": 6,
+    "july": 7, "jul": 7, "juillet": 7, "august": 8, "aug": 8, "aout": 8, "september": 9, "sept": 9,
+    "sep": 9, "septembre": 9, "october": 10, "oct": 10, "octobre": 10, "november": 11, "nov": 11,
+    "novembre": 11, "december": 12, "dec": 12, "decembre": 12,
+}
+# Part of day -> (start hour, end hour), the agency's usual session slots.
+DAY_PARTS: dict[str, tuple[int, int]] = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22)}
+DAY_PART_WORDS: dict[str, str] = {
+    "morning": "morning", "matin": "morning", "matinee": "morning", "am": "morning",
+    "afternoon": "afternoon", "apres-midi": "afternoon", "apres midi": "afternoon", "aprem": "afternoon",
+    "pm": "afternoon", "evening": "evening", "night": "evening", "soir": "evening", "soiree": "evening",
+}
+
+
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternatives})s?(?![\w])")
+
+
+_MODE_PATTERNS = {mode: _phrase_pattern(phrases) for mode, phrases in MODES.items()}
+_TOPIC_PATTERNS = {topic: _phrase_pattern(phrases) for topic, phrases in TOPICS.items()}
+_WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_PART = "|".join(sorted(DAY_PART_WORDS, key=len, reverse=True))
+
+_TODAY = re.compile(r"\b(?:today|aujourd ?hui|tonight|this (?:morning|afternoon|evening)|ce (?:matin|soir)|cet apres-?midi)\b")
+_TONIGHT = re.compile(r"\b(?:tonight|ce soir)\b")
+_DAY_AFTER_TOMORROW = re.compile(r"\b(?:day after tomorrow|apres-?demain)\b")
+_TOMORROW = re.compile(r"\b(?:tomorrow|demain)\b")
+_NEXT_WEEKDAY = re.compile(rf"\b(?:next ({_WEEKDAY})|({_WEEKDAY}) prochaine?)\b")
+_WEEKDAY_RE = re.compile(rf"\b({_WEEKDAY})\b")
+_THIS_WEEKEND = re.compile(r"\b(?:this weekend|ce week-?end|en fin de semaine|this week-end)\b")
+_NEXT_WEEK = re.compile(r"\b(?:next week|la semaine prochaine|semaine prochaine)\b")
+_THIS_WEEK = re.compile(r"\b(?:this week|cette semaine)\b")
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er)? (?:of )?({_MONTH})\b")
+_DAY_PART_RE = re.compile(rf"\b(?:in the |le |en |dans la |this |ce |cet )?({_DAY_PART})\b")
+
+# Short English words that are also weekday/month abbreviations: accept only
+# when they cannot be the ordinary word ("may I", "sun", "mar" in French).
+_AMBIGUOUS_WORDS = {"may", "mar", "sun", "sat", "mon", "wed"}
+
+
+def _first(patterns: dict[str, re.Pattern[str]], text: str) -> str | None:
+    found = [(match.start(), name) for name, pattern in patterns.items() if (match := pattern.search(text))]
+    return min(found)[1] if found else None
+
+
+def _prepare(text: str) -> str:
+    return fold_accents(for_embedding(text)).replace("'", " ").replace("’", " ")
+
+
+def extract_mode(text: str) -> str | None:
+    prepared = _prepare(text)
+    if _MODE_PATTERNS["hybrid"].search(prepared):
+        return "hybrid"
+    return _first({mode: pattern for mode, pattern in _MODE_PATTERNS.items() if mode != "hybrid"}, prepared)
+
+
+def extract_topic(text: str) -> str | None:
+    return _first(_TOPIC_PATTERNS, _prepare(text))
+
+
+def _upcoming(today: date, weekday: int, *, strictly_after: bool) -> date:
+    days_ahead = (weekday - today.weekday()) % 7
+    if days_ahead == 0 and strictly_after:
+        days_ahead = 7
+    return today + timedelta(days=days_ahead)
+
+
+def _dated(today: date, month: int, day: int) -> date | None:
+    for year in (today.year, today.year + 1):  # a past date means next year's
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _day_part(text: str) -> str | None:
+    for match in _DAY_PART_RE.finditer(text):
+        word = match.group(1)
+        if word in ("am", "pm") and not re.search(r"\d\s*$", text[: match.start(1)]):
+            continue
+        return DAY_PART_WORDS[word]
+    return None
+
+
+def _anchor_day(text: str, today: date) -> date | None:
+    if _DAY_AFTER_TOMORROW.search(text):
+        return today + timedelta(days=2)
+    if _TOMORROW.search(text):
+        return today + timedelta(days=1)
+    if _TODAY.search(text):
+        return today
+    if match := _NEXT_WEEKDAY.search(text):
+        return _upcoming(today, WEEKDAYS[match.group(1) or match.group(2)], strictly_after=True)
+    for match in _MONTH_DAY.finditer(text):
+        if match.group(1) != "mar":  # French "mar" is Tuesday's abbreviation
+            if found := _dated(today, MONTHS[match.group(1)], int(match.group(2))):
+                return found
+    if match := _DAY_MONTH.search(text):
+        return _dated(today, MONTHS[match.group(2)], int(match.group(1)))
+    for match in _WEEKDAY_RE.finditer(text):
+        if match.group(1) not in _AMBIGUOUS_WORDS:
+            return _upcoming(today, WEEKDAYS[match.group(1)], strictly_after=False)
+    return None
+
+
+def extract_date_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
+    """(start, end) in now's timezone, end exclusive; None when no date is named."""
+    prepared = _prepare(text)
+    today = now.date()
+    zone = now.tzinfo
+
+    def at(day: date, hour: int = 0) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=zone)
+
+    if _THIS_WEEKEND.search(prepared):
+        saturday = _upcoming(today, 5, strictly_after=False) if today.weekday() != 6 else today - timedelta(days=1)
+        return max(at(saturday), now), at(saturday + timedelta(days=2))
+    if _NEXT_WEEK.search(prepared):
+        monday = _upcoming(today, 0, strictly_after=True)
+        return at(monday), at(monday + timedelta(days=7))
+    if _THIS_WEEK.search(prepared):
+        monday = _upcoming(today, 0, strictly_after=True)
+        return now, at(monday)
+    day = _anchor_day(prepared, today)
+    if day is None:
+        return None
+    part = "evening" if _TONIGHT.search(prepared) else _day_part(prepared)
+    if part is None:
+        return at(day), at(day + timedelta(days=1))
+    start_hour, end_hour = DAY_PARTS[part]
+    return at(day, start_hour), at(day, end_hour)
+
+
+def extract_entities(text: str, *, now: datetime) -> dict[str, object]:
+    """Entities found in text; keys "mode", "topic", "date_range" only when present."""
+    found: dict[str, object] = {}
+    if mode := extract_mode(text):
+        found["mode"] = mode
+    if topic := extract_topic(text):
+        found["topic"] = topic
+    if date_range := extract_date_range(text, now):
+        found["date_range"] = date_range
+    return found

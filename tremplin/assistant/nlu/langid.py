@@ -1,0 +1,105 @@
+"""Language identification for short, mixed, SMS-style messages.
+
+Scripts that name one language (Gurmukhi, Han, Hangul, Greek...) are decided
+without a model; everything else goes to lingua restricted to the languages
+clients write in, with a prior towards English and French because agency
+clients mostly write those, and short Latin-script messages are ambiguous.
+"""
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+# Languages lingua may answer; ISO 639-1.
+CANDIDATE_LANGUAGES: tuple[str, ...] = (
+    "en", "fr", "es", "pt", "it", "de", "ro", "pl", "tr", "vi", "tl", "so", "sw",
+    "ar", "fa", "ur", "pa", "hi", "zh", "ko", "uk", "ru",
+)
+PREFERRED_LANGUAGES: tuple[str, ...] = ("en", "fr")
+# A preferred language wins when lingua gives it at least this share of the top score.
+PREFERRED_RATIO = 0.5
+# Unicode script (first word of the character name) -> language when unambiguous.
+SCRIPT_LANGUAGE: dict[str, str] = {
+    "GURMUKHI": "pa", "CJK": "zh", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja",
+    "GREEK": "el", "HEBREW": "he", "THAI": "th", "ETHIOPIC": "am", "BENGALI": "bn",
+    "TAMIL": "ta", "GUJARATI": "gu", "KHMER": "km", "MYANMAR": "my",
+}
+UKRAINIAN_ONLY_LETTERS = set("іїєґ")
+RUSSIAN_ONLY_LETTERS = set("ыэъё")
+
+
+def _script_of(char: str) -> str:
+    return unicodedata.name(char, "UNKNOWN").split(" ")[0]
+
+
+def _scripts(text: str) -> Counter[str]:
+    return Counter(_script_of(char) for char in text if char.isalpha())
+
+
+class LanguageIdentifier:
+    def __init__(self, *, high_accuracy: bool = True, default: str = "en") -> None:
+        self.high_accuracy = high_accuracy
+        self.default = default
+        self._detector = None
+        self._lock = threading.Lock()
+
+    def _lingua(self):
+        # Built lazily: web workers that never see a Latin/Arabic/Cyrillic
+        # message do not pay for the n-gram models.
+        with self._lock:
+            if self._detector is None:
+                from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+                languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+                             for code in CANDIDATE_LANGUAGES]
+                builder = LanguageDetectorBuilder.from_languages(*languages)
+                if not self.high_accuracy:
+                    builder = builder.with_low_accuracy_mode()
+                self._detector = builder.build()
+            return self._detector
+
+    def _lingua_scores(self, text: str) -> dict[str, float]:
+        values = self._lingua().compute_language_confidence_values(text)
+        return {value.language.iso_code_639_1.name.lower(): value.value for value in values}
+
+    def identify(self, text: str) -> str:
+        scripts = _scripts(text)
+        if not scripts:
+            return self.default
+        script, _ = scripts.most_common(1)[0]
+        if script == "HIRAGANA" or script == "KATAKANA" or (script == "CJK" and (scripts["HIRAGANA"] or scripts["KATAKANA"])):
+            return "ja"
+        if script in SCRIPT_LANGUAGE:
+            return SCRIPT_LANGUAGE[script]
+        lowered = set(text.lower())
+        if script == "CYRILLIC" and lowered & UKRAINIAN_ONLY_LETTERS:
+            return "uk"
+        if script == "CYRILLIC" and lowered & RUSSIAN_ONLY_LETTERS:
+            return "ru"
+        if script == "DEVANAGARI":
+            return "hi"
+        scores = self._lingua_scores(text)
+        if script == "ARABIC":
+            return max(("ar", "fa", "ur"), key=lambda code: scores.get(code, 0.0))
+        if script == "CYRILLIC":
+            return max(("uk", "ru"), key=lambda code: scores.get(code, 0.0))
+        if not scores:
+            return self.default
+        best = max(scores, key=scores.__getitem__)
+        if best not in PREFERRED_LANGUAGES:
+            preferred = max(PREFERRED_LANGUAGES, key=lambda code: scores.get(code, 0.0))
+            if scores.get(preferred, 0.0) >= PREFERRED_RATIO * scores[best]:
+                return preferred
+        return best
+
+
+@lru_cache(maxsize=2)
+def default_identifier(high_accuracy: bool = True) -> LanguageIdentifier:
+    """Process-wide identifier (lingua models are large and read-only)."""
+    return LanguageIdentifier(high_accuracy=high_accuracy)
+
+
+def identify_language(text: str) -> str:
+    return default_identifier().identify(text)
