@@ -1,0 +1,1004 @@
+"""Every write about programs, sessions, registrations, attendance and recordings.
+
+The web pages, the virtual assistant, the API and the tasks all call these functions, so the
+registration rules live here only.
+
+No overbooking (pretix's quota handling is the model): every change to the seats or the
+waitlists of a session first locks that session's row (`SELECT … FOR UPDATE`) inside the
+transaction, then counts and writes. Concurrent registrations for one session therefore run
+one after the other on PostgreSQL; on SQLite the whole transaction holds the database write
+lock from BEGIN (`transaction_mode="IMMEDIATE"` in settings), which serialises them the same
+way. Waitlist positions are 1, 2, 3… per (session, mode) with no gaps, renumbered under the
+same lock, and backed by unique constraints.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, get_random_string
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from i18nfield.strings import LazyI18nString
+
+from tremplin.accounts.models import User
+from tremplin.agencies.models import Agency, Location
+from tremplin.audit.services import audit_log
+from tremplin.clients.models import Client
+from tremplin.programs.models import (
+    MODES_OF_DELIVERY,
+    AttendanceMode,
+    AttendanceStatus,
+    CalendarFeed,
+    CheckInMethod,
+    Program,
+    Recording,
+    RecordingView,
+    Registration,
+    RegistrationChannel,
+    RegistrationStatus,
+    ServiceElement,
+    Session,
+    SessionLanguage,
+    SessionStatus,
+)
+from tremplin.programs.search import search_words
+from tremplin.programs.selectors import eligibility_problem
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# Lock the session row before counting seats. Only the concurrency test's control run turns
+# this off, to prove that the test catches overbooking when the lock is missing.
+_LOCK_SESSION_ROWS = True
+
+MAX_SERIES_OCCURRENCES = 52
+
+
+class ProgramsError(Exception):
+    """A refused action: `code` for programs (the assistant, the API), `message` for people."""
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class RegistrationRefused(ProgramsError):
+    """code ∈ full, closed, not_open, past, cancelled, ineligible, duplicate, wrong_mode."""
+
+
+class CheckInRefused(ProgramsError):
+    """code ∈ not_registered, wrong_code, not_open, closed, wrong_mode."""
+
+
+MODE_NOT_OFFERED = {
+    AttendanceMode.IN_PERSON: _("This session is not offered in person."),
+    AttendanceMode.ONLINE: _("This session is not offered online."),
+}
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs and service elements
+
+
+@transaction.atomic
+def program_create(
+    *,
+    agency: Agency,
+    actor: Actor,
+    title: LazyI18nString,
+    description: LazyI18nString | str = "",
+    is_published: bool = True,
+    eligible_immigration_categories: Sequence[str] = (),
+    pre_arrival_allowed: bool = True,
+    pre_arrival_only: bool = False,
+    eligible_location_types: Sequence[str] = (),
+) -> Program:
+    program = Program(agency=agency, network_id=agency.network_id)
+    _set_program_fields(
+        program,
+        title=title,
+        description=description,
+        is_published=is_published,
+        eligible_immigration_categories=eligible_immigration_categories,
+        pre_arrival_allowed=pre_arrival_allowed,
+        pre_arrival_only=pre_arrival_only,
+        eligible_location_types=eligible_location_types,
+    )
+    audit_log(agency=agency, actor=actor, action="program.create", obj=program)
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *,
+    program: Program,
+    actor: Actor,
+    title: LazyI18nString,
+    description: LazyI18nString | str = "",
+    is_published: bool = True,
+    eligible_immigration_categories: Sequence[str] = (),
+    pre_arrival_allowed: bool = True,
+    pre_arrival_only: bool = False,
+    eligible_location_types: Sequence[str] = (),
+) -> Program:
+    _set_program_fields(
+        program,
+        title=title,
+        description=description,
+        is_published=is_published,
+        eligible_immigration_categories=eligible_immigration_categories,
+        pre_arrival_allowed=pre_arrival_allowed,
+        pre_arrival_only=pre_arrival_only,
+        eligible_location_types=eligible_location_types,
+    )
+    sessions_refresh_search_text(
+        sessions=Session.objects.with_scope(agency=program.agency_id).filter(
+            element__program=program
+        )
+    )
+    if program.agency is not None:
+        audit_log(agency=program.agency, actor=actor, action="program.update", obj=program)
+    return program
+
+
+def _set_program_fields(program: Program, **fields: Any) -> None:
+    if fields["pre_arrival_only"] and not fields["pre_arrival_allowed"]:
+        raise ValidationError(
+            {
+                "pre_arrival_only": _(
+                    "A program only for pre-arrival clients must be open to pre-arrival clients."
+                )
+            }
+        )
+    fields["eligible_immigration_categories"] = list(fields["eligible_immigration_categories"])
+    fields["eligible_location_types"] = list(fields["eligible_location_types"])
+    for name, value in fields.items():
+        setattr(program, name, value)
+    program.save()
+
+
+@transaction.atomic
+def program_adopt(*, template: Program, agency: Agency, actor: Actor) -> Program:
+    """Copy a network template (and its service elements) into an agency program."""
+    if not template.is_template or template.network_id != agency.network_id:
+        raise ValueError("Only a template of the agency's own network can be adopted.")
+    program = Program.objects.with_scope(agency=agency).create(
+        network_id=agency.network_id,
+        agency=agency,
+        template=template,
+        title=template.title,
+        description=template.description,
+        is_published=False,  # staff review it and plan sessions before it shows in the catalogue
+        eligible_immigration_categories=template.eligible_immigration_categories,
+        pre_arrival_allowed=template.pre_arrival_allowed,
+        pre_arrival_only=template.pre_arrival_only,
+        eligible_location_types=template.eligible_location_types,
+    )
+    ServiceElement.objects.with_scope(agency=agency).bulk_create(
+        ServiceElement(
+            agency=agency,
+            program=program,
+            service_type=element.service_type,
+            title=element.title,
+            description=element.description,
+            position=element.position,
+        )
+        for element in ServiceElement.objects.with_scopes_disabled().filter(program=template)
+    )
+    audit_log(
+        agency=agency,
+        actor=actor,
+        action="program.adopt",
+        obj=program,
+        detail={"template": template.pk},
+    )
+    return program
+
+
+@transaction.atomic
+def service_element_create(
+    *,
+    program: Program,
+    actor: Actor,
+    service_type: str,
+    title: LazyI18nString,
+    description: LazyI18nString | str = "",
+    position: int = 0,
+) -> ServiceElement:
+    element = ServiceElement.objects.with_scope(agency=program.agency_id).create(
+        agency_id=program.agency_id,
+        program=program,
+        service_type=service_type,
+        title=title,
+        description=description,
+        position=position,
+    )
+    if program.agency is not None:
+        audit_log(agency=program.agency, actor=actor, action="service_element.create", obj=element)
+    return element
+
+
+@transaction.atomic
+def service_element_update(
+    *,
+    element: ServiceElement,
+    actor: Actor,
+    service_type: str,
+    title: LazyI18nString,
+    description: LazyI18nString | str = "",
+    position: int = 0,
+) -> ServiceElement:
+    element.service_type = service_type
+    element.title = title
+    element.description = description
+    element.position = position
+    element.save()
+    sessions_refresh_search_text(
+        sessions=Session.objects.with_scope(agency=element.agency_id).filter(element=element)
+    )
+    if element.agency is not None:
+        audit_log(agency=element.agency, actor=actor, action="service_element.update", obj=element)
+    return element
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    """What staff decide about a session (one occurrence, or the first of a series)."""
+
+    element: ServiceElement
+    title: LazyI18nString
+    starts_at: datetime
+    ends_at: datetime
+    delivery_mode: str
+    in_person_capacity: int = 0
+    location: Location | None = None
+    online_capacity: int = 0
+    join_url: str = ""
+    language: str = SessionLanguage.EN
+    topic: str = ""
+    facilitators: Sequence[User] = ()
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    waitlist_enabled: bool = True
+
+
+def jitsi_room_url(*, agency: Agency) -> str:
+    """A fresh, hard-to-guess room on the configured Jitsi server (meet.jit.si by default)."""
+    base = getattr(settings, "TREMPLIN_JITSI_URL", "https://meet.jit.si").rstrip("/")
+    room = get_random_string(12, "abcdefghijkmnpqrstuvwxyz23456789")
+    return f"{base}/tremplin-{agency.slug}-{room}"
+
+
+def _clean_details(agency: Agency, details: SessionDetails) -> SessionDetails:
+    """Validate and normalise: a mode that is not offered has no seats, place or link."""
+    if details.element.agency_id != agency.pk:
+        raise ValueError("The service element belongs to another agency.")
+    if details.location is not None and details.location.agency_id != agency.pk:
+        raise ValueError("The location belongs to another agency.")
+    errors: dict[str, Any] = {}
+    if details.ends_at <= details.starts_at:
+        errors["ends_at"] = _("A session must end after it starts.")
+    modes = MODES_OF_DELIVERY.get(details.delivery_mode)
+    if modes is None:
+        raise ValueError(f"Unknown delivery mode {details.delivery_mode!r}.")
+    if details.language not in SessionLanguage.values:
+        raise ValueError(f"Unknown session language {details.language!r}.")
+    changes: dict[str, Any] = {}
+    if AttendanceMode.IN_PERSON in modes:
+        if details.location is None:
+            errors["location"] = _("Say where the session takes place.")
+        if details.in_person_capacity < 1:
+            errors["in_person_capacity"] = _("Give at least one seat in the room.")
+    else:
+        changes.update(location=None, in_person_capacity=0)
+    if AttendanceMode.ONLINE in modes:
+        if details.online_capacity < 1:
+            errors["online_capacity"] = _("Give at least one seat online.")
+        if details.join_url and not details.join_url.startswith("https://"):
+            errors["join_url"] = _("The meeting link must start with https://.")
+        if not details.join_url:
+            changes["join_url"] = jitsi_room_url(agency=agency)
+    else:
+        changes.update(online_capacity=0, join_url="")
+    opens, closes = details.registration_opens_at, details.registration_closes_at
+    if opens and closes and opens >= closes:
+        errors["registration_closes_at"] = _("Registration must close after it opens.")
+    if closes and closes > details.ends_at:
+        errors["registration_closes_at"] = _("Registration must close before the session ends.")
+    if errors:
+        raise ValidationError(errors)
+    return replace(details, **changes)
+
+
+def _session_search_text(session: Session, element: ServiceElement, program: Program) -> str:
+    texts = [session.topic]
+    for value in (session.title, element.title, program.title):
+        data = value.data if isinstance(value, LazyI18nString) else value
+        texts.extend(data.values() if isinstance(data, dict) else [str(data or "")])
+    # Spaces around every word: a search matches the start of a word (" interview" finds
+    # "interviews" but "cv" does not match inside another word).
+    return " " + " ".join(sorted(set(search_words(" ".join(texts))))) + " "
+
+
+def sessions_refresh_search_text(*, sessions: QuerySet[Session]) -> None:
+    """Recompute the topic-search words of `sessions` (after a title or topic changed)."""
+    for session in sessions.select_related("element__program"):
+        text = _session_search_text(session, session.element, session.element.program)
+        if text != session.search_text:
+            Session.objects.with_scope(agency=session.agency_id).filter(pk=session.pk).update(
+                search_text=text
+            )
+
+
+def _apply_details(session: Session, details: SessionDetails) -> None:
+    for name in (
+        "element",
+        "title",
+        "starts_at",
+        "ends_at",
+        "delivery_mode",
+        "in_person_capacity",
+        "location",
+        "online_capacity",
+        "join_url",
+        "language",
+        "topic",
+        "registration_opens_at",
+        "registration_closes_at",
+        "waitlist_enabled",
+    ):
+        setattr(session, name, getattr(details, name))
+    session.search_text = _session_search_text(session, details.element, details.element.program)
+    session.save()
+    session.facilitators.set(details.facilitators)
+
+
+@transaction.atomic
+def session_create(*, agency: Agency, actor: Actor, details: SessionDetails) -> Session:
+    details = _clean_details(agency, details)
+    session = Session(agency=agency)
+    _apply_details(session, details)
+    audit_log(agency=agency, actor=actor, action="session.create", obj=session)
+    return session
+
+
+@transaction.atomic
+def session_create_series(
+    *, agency: Agency, actor: Actor, details: SessionDetails, occurrences: int, every_days: int = 7
+) -> list[Session]:
+    """Create `occurrences` sessions `every_days` apart at the same local wall-clock time
+    (a weekly 10:00 workshop stays at 10:00 across a daylight-saving change)."""
+    if not 1 <= occurrences <= MAX_SERIES_OCCURRENCES:
+        raise ValidationError(
+            {
+                "occurrences": _("A series has between 1 and %(max)d sessions.")
+                % {"max": MAX_SERIES_OCCURRENCES}
+            }
+        )
+    if not 1 <= every_days <= 366:
+        raise ValidationError({"every_days": _("Repeat between every day and every year.")})
+    details = _clean_details(agency, details)
+    series = uuid.uuid4() if occurrences > 1 else None
+    zone = ZoneInfo(agency.time_zone)
+    sessions = []
+    for index in range(occurrences):
+        shift = timedelta(days=every_days * index)
+        occurrence = replace(
+            details,
+            starts_at=_same_wall_time_later(details.starts_at, shift, zone),
+            ends_at=_same_wall_time_later(details.ends_at, shift, zone),
+            registration_opens_at=details.registration_opens_at
+            and _same_wall_time_later(details.registration_opens_at, shift, zone),
+            registration_closes_at=details.registration_closes_at
+            and _same_wall_time_later(details.registration_closes_at, shift, zone),
+            # Each occurrence gets its own meeting room unless staff pasted one link for all.
+            join_url=details.join_url
+            if index == 0 or not _is_generated_room(details.join_url, agency)
+            else "",
+        )
+        occurrence = _clean_details(agency, occurrence)
+        session = Session(agency=agency, series=series)
+        _apply_details(session, occurrence)
+        sessions.append(session)
+    audit_log(
+        agency=agency,
+        actor=actor,
+        action="session.create_series",
+        obj=sessions[0],
+        detail={"occurrences": occurrences, "every_days": every_days, "series": str(series or "")},
+    )
+    return sessions
+
+
+def _same_wall_time_later(moment: datetime, shift: timedelta, zone: ZoneInfo) -> datetime:
+    local = moment.astimezone(zone).replace(tzinfo=None) + shift
+    return local.replace(tzinfo=zone)
+
+
+def _is_generated_room(url: str, agency: Agency) -> bool:
+    return f"/tremplin-{agency.slug}-" in url
+
+
+@transaction.atomic
+def session_update(*, session: Session, actor: Actor, details: SessionDetails) -> Session:
+    """Change a session. Capacity may not drop below the seats already confirmed in a mode;
+    added seats go to the people waiting, first come first served."""
+    locked = _lock_session(session)
+    details = _clean_details(locked.agency, details)
+    counts = _confirmed_counts(locked)
+    errors: dict[str, str | Promise] = {}
+    new_modes = MODES_OF_DELIVERY[details.delivery_mode]
+    for mode, field in (
+        (AttendanceMode.IN_PERSON, "in_person_capacity"),
+        (AttendanceMode.ONLINE, "online_capacity"),
+    ):
+        capacity = getattr(details, field)
+        if capacity < counts[mode]:
+            errors[field] = _capacity_too_low(counts[mode])
+        elif mode not in new_modes and _count(locked, mode, RegistrationStatus.WAITLISTED):
+            errors["delivery_mode"] = _(
+                "People are on the waitlist for a mode this change removes."
+            )
+    if errors:
+        raise ValidationError(errors)
+    _apply_details(locked, details)
+    for offered in new_modes:
+        _promote_waiting(
+            locked, offered, seats=locked.capacity(offered) - counts[offered], actor=actor
+        )
+    audit_log(agency=locked.agency, actor=actor, action="session.update", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def session_set_capacity(*, session: Session, mode: str, capacity: int, actor: Actor) -> Session:
+    locked = _lock_session(session)
+    if mode not in locked.modes:
+        raise ValidationError(MODE_NOT_OFFERED[AttendanceMode(mode)])
+    confirmed = _confirmed_count(locked, mode)
+    if capacity < max(confirmed, 1):
+        raise ValidationError(_capacity_too_low(max(confirmed, 1)))
+    field = "in_person_capacity" if mode == AttendanceMode.IN_PERSON else "online_capacity"
+    setattr(locked, field, capacity)
+    locked.save(update_fields=[field])
+    _promote_waiting(locked, mode, seats=capacity - confirmed, actor=actor)
+    audit_log(
+        agency=locked.agency,
+        actor=actor,
+        action="session.set_capacity",
+        obj=locked,
+        detail={"mode": mode},
+    )
+    return locked
+
+
+def _capacity_too_low(confirmed: int) -> str:
+    return _("At least %(count)d seats are needed: that many people are already confirmed.") % {
+        "count": confirmed
+    }
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, actor: Actor) -> Session:
+    """Cancel a session; its registrations stay as they are so that people can be told."""
+    locked = _lock_session(session)
+    locked.status = SessionStatus.CANCELLED
+    locked.save(update_fields=["status"])
+    audit_log(agency=locked.agency, actor=actor, action="session.cancel", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def session_complete(*, session: Session, actor: Actor) -> Session:
+    """Close a session after it started: confirmed people not checked in become no-shows."""
+    locked = _lock_session(session)
+    if locked.starts_at > timezone.now():
+        raise ValidationError(_("A session can be completed only once it has started."))
+    _registrations(locked).filter(
+        session=locked, status=RegistrationStatus.CONFIRMED, attendance=AttendanceStatus.UNKNOWN
+    ).update(attendance=AttendanceStatus.NO_SHOW)
+    locked.status = SessionStatus.COMPLETED
+    locked.save(update_fields=["status"])
+    audit_log(agency=locked.agency, actor=actor, action="session.complete", obj=locked)
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Registrations
+
+
+def _registrations(session: Session) -> QuerySet[Registration]:
+    return Registration.objects.with_scope(agency=session.agency_id)
+
+
+def _lock_session(session: Session) -> Session:
+    """The session row, re-read and (normally) locked until the transaction ends.
+
+    `of=("self",)` locks only the session, not the joined program and agency rows, so
+    registrations for other sessions of the same program do not wait on each other.
+    """
+    sessions = Session.objects.with_scope(agency=session.agency_id).select_related(
+        "agency", "element__program", "location"
+    )
+    if _LOCK_SESSION_ROWS:
+        sessions = sessions.select_for_update(of=("self",))
+    return sessions.get(pk=session.pk)
+
+
+def _count(session: Session, mode: str, status: str) -> int:
+    return _registrations(session).filter(session=session, mode=mode, status=status).count()
+
+
+def _tally(session: Session, *, mode: str, client: Client) -> dict[str, int]:
+    """In one query (it runs while the session is locked): the client's active registrations
+    in the session, and the confirmed and waiting counts of `mode`."""
+    in_mode = Q(mode=mode)
+    return (
+        _registrations(session)
+        .filter(session=session)
+        .aggregate(
+            mine=Count("pk", filter=Q(client=client) & ~Q(status=RegistrationStatus.CANCELLED)),
+            confirmed=Count("pk", filter=in_mode & Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=in_mode & Q(status=RegistrationStatus.WAITLISTED)),
+        )
+    )
+
+
+def _confirmed_count(session: Session, mode: str) -> int:
+    return _count(session, mode, RegistrationStatus.CONFIRMED)
+
+
+def _confirmed_counts(session: Session) -> dict[str, int]:
+    return {mode: _confirmed_count(session, mode) for mode in AttendanceMode.values}
+
+
+def _close_waitlist_gap(session: Session, mode: str, *, above: int, by: int) -> None:
+    """Move everyone waiting behind position `above` up by `by` places, in two statements.
+
+    One `position - by` UPDATE could collide with the unique (session, mode, position) index
+    half-way, since rows are updated in no guaranteed order; going through negative numbers
+    first never collides.
+    """
+    waiting = _registrations(session).filter(
+        session=session, mode=mode, status=RegistrationStatus.WAITLISTED
+    )
+    waiting.filter(waitlist_position__gt=above).update(
+        waitlist_position=-(F("waitlist_position") - by)
+    )
+    waiting.filter(waitlist_position__lt=0).update(waitlist_position=-F("waitlist_position"))
+
+
+def _promote_waiting(session: Session, mode: str, *, seats: int, actor: Actor) -> list[int]:
+    """Give up to `seats` free seats of `mode` to the first people waiting, in order."""
+    if seats <= 0:
+        return []
+    waiting = _registrations(session).filter(
+        session=session, mode=mode, status=RegistrationStatus.WAITLISTED
+    )
+    promoted = list(waiting.order_by("waitlist_position").values_list("pk", flat=True)[:seats])
+    if not promoted:
+        return []
+    _registrations(session).filter(pk__in=promoted).update(
+        status=RegistrationStatus.CONFIRMED, waitlist_position=None, promoted_at=timezone.now()
+    )
+    _close_waitlist_gap(session, mode, above=0, by=len(promoted))
+    for registration_id in promoted:
+        audit_log(
+            agency=session.agency,
+            actor=None,
+            action="registration.promote",
+            obj=Registration(pk=registration_id),
+            detail={"session": session.pk, "mode": mode},
+        )
+    return promoted
+
+
+def _refuse_unless_open(session: Session, mode: str, *, override: bool) -> None:
+    now = timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        raise RegistrationRefused("cancelled", _("This session has been cancelled."))
+    if session.status == SessionStatus.COMPLETED or session.starts_at <= now:
+        raise RegistrationRefused("past", _("This session has already started or is over."))
+    if mode not in AttendanceMode.values:
+        raise RegistrationRefused("wrong_mode", _("Choose in person or online."))
+    if mode not in session.modes:
+        raise RegistrationRefused("wrong_mode", MODE_NOT_OFFERED[AttendanceMode(mode)])
+    if override:
+        return
+    if session.registration_opens_at and now < session.registration_opens_at:
+        raise RegistrationRefused(
+            "not_open",
+            _("Registration opens on %(when)s.") % {"when": _when(session.registration_opens_at)},
+        )
+    if session.registration_closes_at and now >= session.registration_closes_at:
+        raise RegistrationRefused("closed", _("Registration for this session is closed."))
+
+
+def _check_override(channel: str, override_reason: str) -> bool:
+    if channel not in RegistrationChannel.values:
+        raise ValueError(f"Unknown registration channel {channel!r}.")
+    reason = override_reason.strip()
+    if reason and channel != RegistrationChannel.STAFF:
+        raise ValueError("Only staff registrations may override the rules.")
+    return bool(reason)
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    session: Session,
+    client: Client,
+    mode: str,
+    actor: Actor,
+    channel: str = RegistrationChannel.WEB,
+    override_reason: str = "",
+) -> Registration:
+    """Register `client` for `session` in `mode`: a free seat confirms, otherwise the client
+    joins the end of that mode's waitlist (refused as "full" only if the session has no
+    waitlist). Staff (channel "staff") may override eligibility and the registration window
+    with a reason — never the capacity, a past or cancelled session, or a duplicate.
+
+    Raises RegistrationRefused; nothing is written then.
+    """
+    override = _check_override(channel, override_reason)
+    if client.agency_id != session.agency_id:
+        raise ValueError("The client and the session belong to different agencies.")
+    locked = _lock_session(session)
+    _refuse_unless_open(locked, mode, override=override)
+    tally = _tally(locked, mode=mode, client=client)
+    if tally["mine"]:
+        raise RegistrationRefused(
+            "duplicate", _("Already registered for this session (or on its waitlist).")
+        )
+    if not override:
+        problem = eligibility_problem(program=locked.element.program, client=client)
+        if problem is not None:
+            raise RegistrationRefused("ineligible", problem)
+
+    registration = Registration(
+        agency_id=locked.agency_id,
+        session=locked,
+        client=client,
+        mode=mode,
+        channel=channel,
+        override_reason=override_reason.strip(),
+        created_by=_person(actor),
+    )
+    if tally["confirmed"] < locked.capacity(mode):
+        registration.status = RegistrationStatus.CONFIRMED
+    elif locked.waitlist_enabled:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlist_position = tally["waiting"] + 1
+    else:
+        raise RegistrationRefused("full", _("This session is full and has no waitlist."))
+    registration.created_at = timezone.now()
+    registration.save()
+    audit_log(
+        agency=locked.agency,
+        actor=actor,
+        action="registration.create",
+        obj=registration,
+        client_id=client.pk,
+        detail={
+            "session": locked.pk,
+            "mode": mode,
+            "status": registration.status,
+            "channel": channel,
+            "override": override,
+        },
+    )
+    return registration
+
+
+def _person(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _pass_on_place(
+    session: Session, mode: str, status: str, position: int | None, *, actor: Actor
+) -> None:
+    """Someone left a seat (it goes to the first person waiting) or a waitlist place (the
+    people behind move up)."""
+    if status == RegistrationStatus.CONFIRMED:
+        _promote_waiting(session, mode, seats=1, actor=actor)
+    elif position is not None:
+        _close_waitlist_gap(session, mode, above=position, by=1)
+
+
+def _lock_registration(registration: Registration) -> tuple[Session, Registration]:
+    locked = _lock_session(registration.session)
+    return locked, _registrations(locked).select_related("client").get(pk=registration.pk)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor: Actor) -> Registration:
+    """Cancel; a freed seat goes at once to the first person waiting in that mode."""
+    session, current = _lock_registration(registration)
+    if current.status == RegistrationStatus.CANCELLED:
+        return current
+    if session.starts_at <= timezone.now():
+        raise RegistrationRefused("past", _("This session has already started or is over."))
+    left = current.mode, current.status, current.waitlist_position
+    current.status = RegistrationStatus.CANCELLED
+    current.waitlist_position = None
+    current.cancelled_at = timezone.now()
+    current.save(update_fields=["status", "waitlist_position", "cancelled_at"])
+    _pass_on_place(session, *left, actor=actor)
+    audit_log(
+        agency=session.agency,
+        actor=actor,
+        action="registration.cancel",
+        obj=current,
+        client_id=current.client_id,
+        detail={"session": session.pk, "mode": current.mode},
+    )
+    return current
+
+
+@transaction.atomic
+def registration_switch_mode(
+    *, registration: Registration, mode: str, actor: Actor
+) -> Registration:
+    """Move to the other mode of a hybrid session when a seat is free there (refused as
+    "full" otherwise); the seat or waitlist place left behind is passed on at once."""
+    session, current = _lock_registration(registration)
+    if current.status == RegistrationStatus.CANCELLED:
+        raise RegistrationRefused("cancelled", _("This registration has been cancelled."))
+    _refuse_unless_open(session, mode, override=True)
+    if mode == current.mode:
+        return current
+    if _confirmed_count(session, mode) >= session.capacity(mode):
+        raise RegistrationRefused("full", _("There is no free seat in that mode."))
+    left = current.mode, current.status, current.waitlist_position
+    current.mode = mode
+    current.status = RegistrationStatus.CONFIRMED
+    current.waitlist_position = None
+    current.save(update_fields=["mode", "status", "waitlist_position"])
+    _pass_on_place(session, *left, actor=actor)
+    audit_log(
+        agency=session.agency,
+        actor=actor,
+        action="registration.switch_mode",
+        obj=current,
+        client_id=current.client_id,
+        detail={"session": session.pk, "from": left[0], "to": mode},
+    )
+    return current
+
+
+@transaction.atomic
+def registration_mark_promotion_notified(*, registration: Registration) -> Registration:
+    registration.promotion_notified_at = timezone.now()
+    registration.save(update_fields=["promotion_notified_at"])
+    return registration
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance
+
+
+def _record_attendance(registration: Registration, *, mode: str, method: str) -> Registration:
+    """Mark attended; the first check-in or join is the one kept."""
+    if registration.attendance != AttendanceStatus.ATTENDED:
+        registration.attendance = AttendanceStatus.ATTENDED
+        registration.attended_mode = mode
+        registration.checked_in_at = timezone.now()
+        registration.check_in_method = method
+        registration.save(
+            update_fields=["attendance", "attended_mode", "checked_in_at", "check_in_method"]
+        )
+    return registration
+
+
+@transaction.atomic
+def attendance_check_in(*, registration: Registration, actor: Actor) -> Registration:
+    """Staff at the door: the person is in the room (whatever mode they had chosen)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise CheckInRefused("not_registered", _("Only confirmed registrations can be checked in."))
+    _record_attendance(registration, mode=AttendanceMode.IN_PERSON, method=CheckInMethod.DOOR)
+    audit_log(
+        agency=registration.session.agency,
+        actor=actor,
+        action="attendance.check_in",
+        obj=registration,
+        client_id=registration.client_id,
+    )
+    return registration
+
+
+@transaction.atomic
+def attendance_undo(*, registration: Registration, actor: Actor) -> Registration:
+    """Take back a check-in or a no-show tapped by mistake."""
+    registration.attendance = AttendanceStatus.UNKNOWN
+    registration.attended_mode = ""
+    registration.checked_in_at = None
+    registration.check_in_method = ""
+    registration.save(
+        update_fields=["attendance", "attended_mode", "checked_in_at", "check_in_method"]
+    )
+    audit_log(
+        agency=registration.session.agency,
+        actor=actor,
+        action="attendance.undo",
+        obj=registration,
+        client_id=registration.client_id,
+    )
+    return registration
+
+
+@transaction.atomic
+def attendance_mark_no_show(*, registration: Registration, actor: Actor) -> Registration:
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise CheckInRefused("not_registered", _("Only confirmed registrations can be marked."))
+    if registration.session.starts_at > timezone.now():
+        raise CheckInRefused("not_open", _("No-shows can be marked once the session has started."))
+    registration.attendance = AttendanceStatus.NO_SHOW
+    registration.save(update_fields=["attendance"])
+    audit_log(
+        agency=registration.session.agency,
+        actor=actor,
+        action="attendance.no_show",
+        obj=registration,
+        client_id=registration.client_id,
+    )
+    return registration
+
+
+def _refuse_outside_window(session: Session, opens_at: datetime) -> None:
+    now = timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        raise CheckInRefused("closed", _("This session has been cancelled."))
+    if now < opens_at:
+        raise CheckInRefused("not_open", _("This opens at %(when)s.") % {"when": _when(opens_at)})
+    if now >= session.ends_at:
+        raise CheckInRefused("closed", _("This session is over."))
+
+
+@transaction.atomic
+def attendance_self_check_in(
+    *, session: Session, client: Client, code: str, actor: Actor
+) -> Registration:
+    """A client in the room types the code shown by the facilitator."""
+    _refuse_outside_window(session, session.check_in_opens_at)
+    if not constant_time_compare(code.strip(), session.check_in_code):
+        raise CheckInRefused("wrong_code", _("That code is not this session's code."))
+    registration = (
+        _registrations(session)
+        .filter(session=session, client=client, status=RegistrationStatus.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        raise CheckInRefused(
+            "not_registered", _("You do not have a confirmed seat in this session.")
+        )
+    _record_attendance(registration, mode=AttendanceMode.IN_PERSON, method=CheckInMethod.CODE)
+    audit_log(
+        agency=session.agency,
+        actor=actor,
+        action="attendance.self_check_in",
+        obj=registration,
+        client_id=client.pk,
+    )
+    return registration
+
+
+@transaction.atomic
+def attendance_record_join(*, registration: Registration, actor: Actor) -> Registration:
+    """A client follows the platform's Join link: online attendance, then the meeting."""
+    session = registration.session
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise CheckInRefused(
+            "not_registered", _("You do not have a confirmed seat in this session.")
+        )
+    if registration.mode != AttendanceMode.ONLINE:
+        raise CheckInRefused(
+            "wrong_mode",
+            _("Your seat is in the room. Switch to online first if you cannot come in person."),
+        )
+    _refuse_outside_window(session, session.join_opens_at)
+    _record_attendance(registration, mode=AttendanceMode.ONLINE, method=CheckInMethod.JOIN_LINK)
+    audit_log(
+        agency=session.agency,
+        actor=actor,
+        action="attendance.join",
+        obj=registration,
+        client_id=registration.client_id,
+    )
+    return registration
+
+
+# ---------------------------------------------------------------------------------------------
+# Recordings and calendars
+
+MAX_RECORDING_BYTES = 2 * 1024**3
+
+
+@transaction.atomic
+def recording_create(
+    *,
+    session: Session,
+    actor: Actor,
+    title: LazyI18nString,
+    url: str = "",
+    file: UploadedFile | None = None,
+) -> Recording:
+    if bool(url) == (file is not None):
+        raise ValidationError(_("Give either a link or a file, not both."))
+    if url and not url.startswith("https://"):
+        raise ValidationError({"url": _("The link must start with https://.")})
+    if file is not None and file.size is not None and file.size > MAX_RECORDING_BYTES:
+        raise ValidationError({"file": _("The file is larger than 2 GB.")})
+    recording = Recording(
+        agency_id=session.agency_id,
+        session=session,
+        title=title,
+        url=url,
+        created_by=_person(actor),
+    )
+    if file is not None:
+        recording.file = file
+    recording.save()
+    audit_log(agency=session.agency, actor=actor, action="recording.create", obj=recording)
+    return recording
+
+
+@transaction.atomic
+def recording_delete(*, recording: Recording, actor: Actor) -> None:
+    audit_log(
+        agency=recording.session.agency, actor=actor, action="recording.delete", obj=recording
+    )
+    if recording.file:
+        recording.file.delete(save=False)
+    recording.delete()
+
+
+def recording_record_view(*, recording: Recording, client: Client) -> RecordingView:
+    return RecordingView.objects.with_scope(agency=recording.agency_id).create(
+        agency_id=recording.agency_id, recording=recording, client=client
+    )
+
+
+def calendar_feed_for_client(*, client: Client) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.with_scope(agency=client.agency_id).get_or_create(
+        client=client, defaults={"agency_id": client.agency_id}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, client: Client, actor: Actor) -> CalendarFeed:
+    """A new private address; the old one stops working (e.g. after sharing it by mistake)."""
+    CalendarFeed.objects.with_scope(agency=client.agency_id).filter(client=client).delete()
+    feed = calendar_feed_for_client(client=client)
+    audit_log(
+        agency=client.agency,
+        actor=actor,
+        action="calendar_feed.reset",
+        obj=feed,
+        client_id=client.pk,
+    )
+    return feed

@@ -1,0 +1,97 @@
+"""No overbooking under a rush, on PostgreSQL with real concurrent connections.
+
+Fifty threads (each with its own database connection) wait at a barrier, then all register
+at once for a session with 10 seats. With the session row lock, exactly 10 are confirmed and
+the other 40 form a gapless, first-come-first-served waitlist. The control run in the same
+test switches the lock off (`services._LOCK_SESSION_ROWS`) and must overbook — proof that
+the race really happens and that this test would catch a missing lock. To make the control
+run overbook every time rather than most times, it pauses 50 ms between counting the seats
+and inserting (the window every unlocked request has anyway, only wider).
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection, connections
+
+from tremplin.agencies.tests.factories import AgencyFactory
+from tremplin.clients.tests.factories import ClientFactory
+from tremplin.programs import services
+from tremplin.programs.models import AttendanceMode, DeliveryMode, Registration, RegistrationStatus
+from tremplin.programs.tests.factories import SessionFactory
+
+RACERS = 50
+SEATS = 10
+
+
+@dataclass
+class Race:
+    confirmed: int = 0
+    waitlisted: int = 0
+    positions: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def race(agency) -> Race:
+    session = SessionFactory(
+        element__program__agency=agency,
+        delivery_mode=DeliveryMode.IN_PERSON,
+        in_person_capacity=SEATS,
+    )
+    clients = ClientFactory.create_batch(RACERS, agency=agency)
+    barrier = threading.Barrier(RACERS)
+    result = Race()
+
+    def register(client) -> None:
+        try:
+            barrier.wait(timeout=30)
+            services.registration_create(
+                session=session, client=client, mode=AttendanceMode.IN_PERSON, actor=None
+            )
+        except Exception as error:  # noqa: BLE001 — every failure is reported by the test
+            result.errors.append(f"{type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    registrations = Registration.objects.filter(session=session)
+    result.confirmed = registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    result.waitlisted = registrations.filter(status=RegistrationStatus.WAITLISTED).count()
+    result.positions = sorted(
+        registrations.filter(status=RegistrationStatus.WAITLISTED).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    return result
+
+
+@pytest.mark.postgres_only
+def test_a_rush_never_overbooks_and_the_unlocked_control_does(transactional_db, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks and real concurrency need PostgreSQL.")
+    agency = AgencyFactory()
+
+    locked = race(agency)
+    assert locked.errors == []
+    assert (locked.confirmed, locked.waitlisted) == (SEATS, RACERS - SEATS)
+    assert locked.positions == list(range(1, RACERS - SEATS + 1))
+
+    monkeypatch.setattr(services, "_LOCK_SESSION_ROWS", False)
+    count_seats = services._tally
+
+    def count_then_pause(session, **kwargs):
+        counts = count_seats(session, **kwargs)
+        time.sleep(0.05)
+        return counts
+
+    monkeypatch.setattr(services, "_tally", count_then_pause)
+    unlocked = race(agency)
+    assert unlocked.confirmed > SEATS, (
+        "without the lock the race must overbook, or this test proves nothing"
+    )
