@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
 
+from tremplin.core.choices import DeliveryMode
+
 
 class ArrivalStatus(models.TextChoices):
     PRE_ARRIVAL = "pre_arrival", _("Pre-arrival (approved, not yet in Canada)")
@@ -43,12 +45,6 @@ class ContactChannel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     PHONE = "phone", _("Phone call")
     IN_PERSON = "in_person", _("In person at the agency")
-
-
-class DeliveryMode(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    HYBRID = "hybrid", _("Hybrid (in person and online)")
-    ONLINE = "online", _("Online")
 
 
 class DigitalLevel(models.TextChoices):

@@ -38,7 +38,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tremplin.clients.models import ContactChannel, DeliveryMode, DigitalLevel
+from tremplin.clients.models import ContactChannel, DigitalLevel
+from tremplin.core.choices import DeliveryMode
 
 DEVICES = ("smartphone", "basic_phone", "computer", "tablet")
 DEVICE_ACCESS = ("own", "shared", "public", "none")

@@ -23,9 +23,10 @@ from tremplin.agencies.selectors import staff_memberships
 from tremplin.clients import forms as client_forms
 from tremplin.clients import selectors, services
 from tremplin.clients.intake import STEP_SLUGS, STEPS, intake_progress, step_after
-from tremplin.clients.models import ArrivalStatus, Client, DeliveryMode, LocationType, Need
+from tremplin.clients.models import ArrivalStatus, Client, LocationType, Need
 from tremplin.clients.reference import country_name, language_name, noc_get
 from tremplin.clients.scoring import score_digital_assessment
+from tremplin.core.choices import DeliveryMode
 
 PAGE_SIZE = 25
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
 
+from tremplin.core.choices import DeliveryMode
+
 
 class ServiceType(models.TextChoices):
     INTAKE = "intake", _("Intake and assessment")
@@ -26,12 +28,6 @@ class ServiceType(models.TextChoices):
     NETWORKING = "networking", _("Peer networking circle")
     HIRING_EVENT = "hiring_event", _("Hiring event")
     POST_HIRE = "post_hire", _("Post-hire follow-up")
-
-
-class DeliveryMode(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("Hybrid (in person and online)")
 
 
 class AttendanceMode(models.TextChoices):

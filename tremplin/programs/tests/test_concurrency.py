@@ -18,8 +18,9 @@ from django.db import connection, connections
 
 from tremplin.agencies.tests.factories import AgencyFactory
 from tremplin.clients.tests.factories import ClientFactory
+from tremplin.core.choices import DeliveryMode
 from tremplin.programs import services
-from tremplin.programs.models import AttendanceMode, DeliveryMode, Registration, RegistrationStatus
+from tremplin.programs.models import AttendanceMode, Registration, RegistrationStatus
 from tremplin.programs.tests.factories import SessionFactory
 
 RACERS = 50

@@ -8,8 +8,9 @@ from i18nfield.strings import LazyI18nString
 from tremplin.agencies.models import LocationKind
 from tremplin.agencies.tests.factories import LocationFactory
 from tremplin.clients.tests.factories import ClientFactory
+from tremplin.core.choices import DeliveryMode
 from tremplin.programs import selectors, services
-from tremplin.programs.models import DeliveryMode, ServiceType, SessionLanguage, SessionStatus
+from tremplin.programs.models import ServiceType, SessionLanguage, SessionStatus
 from tremplin.programs.services import SessionDetails
 from tremplin.programs.tests.factories import ProgramFactory, ServiceElementFactory, SessionFactory
 
