@@ -114,7 +114,9 @@ else:
 HUEY = {
     "name": "tremplin",
     "immediate": env_bool("TASKS_IMMEDIATE", False),
-    "consumer": {"workers": env_int("TASK_WORKERS", 2), "worker_type": "thread"},
+    # max_delay: an idle SQLite queue is polled at least every second (huey's default backs off to
+    # 10 s), so a knowledge-base edit retrains within seconds.
+    "consumer": {"workers": env_int("TASK_WORKERS", 2), "worker_type": "thread", "max_delay": 1.0},
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})

@@ -18,3 +18,11 @@ HUEY["immediate"] = True  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Files tests write (the outbox of the file adapter, the assistant's embedding cache) go to a
+# temporary folder, never the working folder.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="tremplin-tests-"))
+MESSAGING_OUTBOX_DIR = _TEST_FILES / "outbox"
+ASSISTANT_DATA_DIR = _TEST_FILES / "assistant"

@@ -3,7 +3,7 @@
 Train from a knowledge base (or database rows), then predict language, intent,
 decision (answer / clarify / out_of_scope) and entities for each message.
 """
-from tremplin.assistant.nlu.encoders import Encoder, EmbeddingCache, get_encoder
+from tremplin.assistant.nlu.encoders import EmbeddingCache, Encoder, get_encoder
 from tremplin.assistant.nlu.engine import Prediction, Understanding, train, train_from_examples
 from tremplin.assistant.nlu.kb import Intent, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from tremplin.assistant.nlu.langid import identify_language

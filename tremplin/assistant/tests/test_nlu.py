@@ -13,8 +13,14 @@ import pytest
 import yaml
 
 from tremplin.assistant.nlu import (
-    EmbeddingCache, KnowledgeBaseError, Understanding, evaluate_cases, identify_language,
-    load_knowledge_base, train, train_from_examples,
+    EmbeddingCache,
+    KnowledgeBaseError,
+    Understanding,
+    evaluate_cases,
+    identify_language,
+    load_knowledge_base,
+    train,
+    train_from_examples,
 )
 from tremplin.assistant.nlu.engine import NEGATIVES_PATH, SOCIAL_PHRASES_PATH
 from tremplin.assistant.nlu.entities import extract_entities
