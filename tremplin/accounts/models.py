@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.agencies.models import validate_time_zone
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -27,6 +29,14 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Pre-arrival clients join online sessions from abroad: times follow the reader's zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in this time zone. Leave empty to use your agency's."),
     )
 
     USERNAME_FIELD = "email"

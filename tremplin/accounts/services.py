@@ -27,3 +27,11 @@ def user_complete_client_signup(
         preferred_language=language,
     )
     return user
+
+
+@transaction.atomic
+def user_update_preferences(*, user: User, language: str, time_zone: str) -> User:
+    user.language = language
+    user.time_zone = time_zone
+    user.save(update_fields=["language", "time_zone"])
+    return user

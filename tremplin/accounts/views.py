@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from django.utils.translation import gettext as _
+
+from tremplin.accounts.forms import PreferencesForm
+from tremplin.accounts.services import user_update_preferences
 from tremplin.agencies.roles import STAFF_ROLES, Role
 from tremplin.agencies.selectors import memberships_of_user
 
@@ -36,3 +41,13 @@ def landing(request: HttpRequest) -> HttpResponse:
     if len(places) == 1:
         return redirect(next(iter(places.values()))[2])
     return render(request, "accounts/landing.html", {"places": places.values(), "network": False})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user_update_preferences(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("preferences")
+    return render(request, "accounts/preferences.html", {"form": form})

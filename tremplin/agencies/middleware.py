@@ -39,16 +39,17 @@ class AgencyMiddleware:
         if match is not None and "admin" in (match.namespace, match.app_name):
             return self._admin(request)
         slug = match.kwargs.get("agency_slug") if match is not None else None
+        own_zone = getattr(request.user, "time_zone", "")
         if slug is None:
             # An explicit scope with no agency: any query of agency data here raises ScopeError.
-            with scope():
+            with scope(), timezone.override(own_zone or None):
                 return self.get_response(request)
         agency = agency_get_active(slug=slug)
         roles = roles_in_agency(user=request.user, agency=agency)
         request.agency = agency  # type: ignore[attr-defined]
         request.agency_roles = roles  # type: ignore[attr-defined]
         request.agency_perms = permissions_for_roles(roles)  # type: ignore[attr-defined]
-        with scope(agency=agency), timezone.override(agency.time_zone):
+        with scope(agency=agency), timezone.override(own_zone or agency.time_zone):
             return self.get_response(request)
 
     def _admin(self, request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
-from tremplin.accounts.views import landing
+from tremplin.accounts.views import landing, preferences
 from tremplin.agencies.admin_site import admin_site
 from tremplin.assistant.urls import webhook_urlpatterns as assistant_webhooks
 from tremplin.core.views import healthz, network_home
@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", network_home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("me/", landing, name="landing"),
+    path("me/preferences/", preferences, name="preferences"),
     path("network/", include("tremplin.agencies.network_urls")),
     path("network/learning/", include("tremplin.learning.network_urls")),
     path("certificates/", include("tremplin.learning.public_urls")),
