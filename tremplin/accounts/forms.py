@@ -1,6 +1,6 @@
-from allauth.core import context as allauth_context
 from zoneinfo import available_timezones
 
+from allauth.core import context as allauth_context
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -44,12 +44,21 @@ class SignupForm(forms.Form):
 def time_zone_choices() -> list[tuple[str, str]]:
     # Canada's zones first: most readers are here; pre-arrival clients pick theirs below.
     canadian = [
-        "America/St_Johns", "America/Halifax", "America/Moncton", "America/Toronto",
-        "America/Winnipeg", "America/Regina", "America/Edmonton", "America/Vancouver",
+        "America/St_Johns",
+        "America/Halifax",
+        "America/Moncton",
+        "America/Toronto",
+        "America/Winnipeg",
+        "America/Regina",
+        "America/Edmonton",
+        "America/Vancouver",
         "America/Whitehorse",
     ]
     others = sorted(zone for zone in available_timezones() if "/" in zone and zone not in canadian)
-    return [("", _("My agency's time zone")), *[(z, z.replace("_", " ")) for z in canadian + others]]
+    return [
+        ("", _("My agency's time zone")),
+        *[(z, z.replace("_", " ")) for z in canadian + others],
+    ]
 
 
 class PreferencesForm(forms.ModelForm):

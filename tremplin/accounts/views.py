@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-
 from django.utils.translation import gettext as _
 
 from tremplin.accounts.forms import PreferencesForm
 from tremplin.accounts.services import user_update_preferences
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.roles import STAFF_ROLES, Role
 from tremplin.agencies.selectors import memberships_of_user
 
@@ -21,7 +21,7 @@ def area_url(*, agency_slug: str, role: str) -> str:
 
 
 @login_required
-def landing(request: HttpRequest) -> HttpResponse:
+def landing(request: AgencyRequest) -> HttpResponse:
     """After sign-in: straight to the person's area when they have one, else a chooser."""
     memberships = list(memberships_of_user(user=request.user))
     places = {}
@@ -44,7 +44,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AgencyRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user_update_preferences(user=request.user, **form.cleaned_data)

@@ -1,7 +1,8 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from tremplin.agencies.policy import Perm, agency_view, network_view
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.selectors import (
     agency_list_active,
     location_list,
@@ -12,20 +13,20 @@ from tremplin.clients.selectors import client_of_user
 
 
 @agency_view(public=True)
-def agency_home(request: HttpRequest) -> HttpResponse:
+def agency_home(request: AgencyRequest) -> HttpResponse:
     return render(
         request, "agencies/agency_home.html", {"locations": location_list(agency=request.agency)}
     )
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def client_home(request: HttpRequest) -> HttpResponse:
+def client_home(request: AgencyRequest) -> HttpResponse:
     client = client_of_user(agency=request.agency, user=request.user)
     return render(request, "agencies/client_home.html", {"client": client})
 
 
 @agency_view(perm=Perm.STAFF_AREA)
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "agencies/staff_home.html",
@@ -37,7 +38,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @network_view
-def network_dashboard(request: HttpRequest) -> HttpResponse:
+def network_dashboard(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "agencies/network_dashboard.html",

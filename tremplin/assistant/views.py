@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
@@ -21,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tremplin.agencies.policy import Perm, agency_view, has_perm
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.assistant import selectors, services
 from tremplin.assistant.engine import assistant_reply, knowledge_languages
 from tremplin.assistant.forms import (
@@ -45,11 +45,11 @@ RATE_LIMITED = gettext_lazy(
 # ---- web chat -----------------------------------------------------------------------------------
 
 
-def _session_key(request: HttpRequest) -> str:
+def _session_key(request: AgencyRequest) -> str:
     return f"assistant_conversation_{request.agency.pk}"
 
 
-def _visitor_conversation(request: HttpRequest) -> Conversation | None:
+def _visitor_conversation(request: AgencyRequest) -> Conversation | None:
     agency = request.agency
     return selectors.conversation_get_for_visitor(
         agency=agency,
@@ -58,7 +58,7 @@ def _visitor_conversation(request: HttpRequest) -> Conversation | None:
     )
 
 
-def _conversation_for_message(request: HttpRequest) -> Conversation:
+def _conversation_for_message(request: AgencyRequest) -> Conversation:
     """The visitor's conversation, started on their first message (never on a page view)."""
     agency = request.agency
     client = client_of_user(agency=agency, user=request.user)
@@ -76,7 +76,7 @@ def _conversation_for_message(request: HttpRequest) -> Conversation:
     return conversation
 
 
-def chat_context(request: HttpRequest, *, error: str | Promise | None = None) -> dict[str, Any]:
+def chat_context(request: AgencyRequest, *, error: str | Promise | None = None) -> dict[str, Any]:
     """What the chat box needs, on the assistant's page and on every page that includes it."""
     conversation = _visitor_conversation(request)
     return {
@@ -89,13 +89,13 @@ def chat_context(request: HttpRequest, *, error: str | Promise | None = None) ->
     }
 
 
-def _client_ip(request: HttpRequest) -> str:
+def _client_ip(request: AgencyRequest) -> str:
     # REMOTE_ADDR only: a proxy in front must set it (X-Forwarded-For can be forged by anyone).
     return request.META.get("REMOTE_ADDR", "")
 
 
 @agency_view(public=True)
-def chat(request: HttpRequest) -> HttpResponse:
+def chat(request: AgencyRequest) -> HttpResponse:
     """The assistant's own page (anyone may ask), and where every chat box posts its messages."""
     if request.method != "POST":
         return render(request, "assistant/chat.html", chat_context(request))
@@ -125,7 +125,7 @@ def chat(request: HttpRequest) -> HttpResponse:
 # ---- SMS / WhatsApp webhook (Twilio's format) ----------------------------------------------------
 
 
-def _twilio_signature_valid(request: HttpRequest) -> bool:
+def _twilio_signature_valid(request: AgencyRequest) -> bool:
     from twilio.request_validator import RequestValidator
 
     token = settings.TWILIO_AUTH_TOKEN
@@ -149,7 +149,7 @@ def _e164(raw: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _remote_conversation(request: HttpRequest, *, channel: str, phone: str) -> Conversation:
+def _remote_conversation(request: AgencyRequest, *, channel: str, phone: str) -> Conversation:
     agency = request.agency
     client = selectors.client_for_phone(agency=agency, phone=phone)
     conversation = selectors.conversation_find_for_address(
@@ -173,7 +173,7 @@ def _remote_conversation(request: HttpRequest, *, channel: str, phone: str) -> C
 @csrf_exempt
 @require_POST
 @agency_view(public=True)
-def sms_webhook(request: HttpRequest) -> HttpResponse:
+def sms_webhook(request: AgencyRequest) -> HttpResponse:
     """Twilio posts each SMS (or WhatsApp message) here: form fields From and Body; we answer in TwiML.
 
     Requests without a valid X-Twilio-Signature are refused with 403 before anything is read.
@@ -213,7 +213,7 @@ INBOX_VIEWS = {"waiting", "mine", "closed"}
 
 
 @agency_view(perm=Perm.ASSISTANT_INBOX)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AgencyRequest) -> HttpResponse:
     show = request.GET.get("show", "waiting")
     if show not in INBOX_VIEWS:
         show = "waiting"
@@ -224,7 +224,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.ASSISTANT_INBOX)
-def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def conversation_detail(request: AgencyRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.conversation_get_for_staff(
         agency=request.agency, conversation_id=conversation_id
     )
@@ -297,7 +297,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 
 @agency_view(perm=Perm.ASSISTANT_MANAGE)
-def intent_list(request: HttpRequest) -> HttpResponse:
+def intent_list(request: AgencyRequest) -> HttpResponse:
     form = IntentCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,7 +322,7 @@ def intent_list(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.ASSISTANT_MANAGE)
-def intent_detail(request: HttpRequest, knowledge_intent_id: int) -> HttpResponse:
+def intent_detail(request: AgencyRequest, knowledge_intent_id: int) -> HttpResponse:
     intent = selectors.intent_get_for_agency(
         agency=request.agency, knowledge_intent_id=knowledge_intent_id
     )
@@ -365,7 +365,7 @@ def intent_detail(request: HttpRequest, knowledge_intent_id: int) -> HttpRespons
 
 
 @agency_view(perm=Perm.ASSISTANT_MANAGE)
-def example_delete(request: HttpRequest, intent_example_id: int) -> HttpResponse:
+def example_delete(request: AgencyRequest, intent_example_id: int) -> HttpResponse:
     example = selectors.intent_example_get_for_agency(
         agency=request.agency, intent_example_id=intent_example_id
     )
@@ -379,7 +379,7 @@ def example_delete(request: HttpRequest, intent_example_id: int) -> HttpResponse
 
 
 @agency_view(perm=Perm.ASSISTANT_MANAGE)
-def unanswered(request: HttpRequest) -> HttpResponse:
+def unanswered(request: AgencyRequest) -> HttpResponse:
     """The learning loop: what the assistant did not understand, grouped; one click teaches it."""
     if request.method == "POST":
         form = UnansweredForm(request.POST, agency=request.agency)

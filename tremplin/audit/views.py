@@ -1,13 +1,14 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from tremplin.agencies.policy import Perm, agency_view
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.audit.selectors import audit_event_list
 
 
 @agency_view(perm=Perm.AUDIT_VIEW)
-def audit_event_list_view(request: HttpRequest) -> HttpResponse:
+def audit_event_list_view(request: AgencyRequest) -> HttpResponse:
     action = request.GET.get("action", "")[:80]
     # A client record links here with ?client=<id>: who accessed that record.
     client = request.GET.get("client", "")

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tremplin.agencies.policy import Perm, agency_view, has_perm
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.roles import Role
 from tremplin.agencies.selectors import staff_memberships
 from tremplin.clients import forms as client_forms
@@ -31,11 +32,11 @@ from tremplin.core.choices import DeliveryMode
 PAGE_SIZE = 25
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+def _url(request: AgencyRequest, name: str, **kwargs: Any) -> str:
     return reverse(f"clients:{name}", kwargs={"agency_slug": request.agency.slug, **kwargs})
 
 
-def _staff_client(request: HttpRequest, client_id: int) -> Client:
+def _staff_client(request: AgencyRequest, client_id: int) -> Client:
     client = selectors.client_get_for_agency(agency=request.agency, client_id=client_id)
     if request.method == "GET":
         services.client_access_log(client=client, actor=request.user, action="client.view")
@@ -56,7 +57,7 @@ def _profile_facts(client: Client) -> dict[str, Any]:
 # ---- intake steps (shared by the client and the counsellor) -----------------------------
 
 
-def _step_form(step: str, request: HttpRequest, client: Client, *, staff: bool) -> Any:
+def _step_form(step: str, request: AgencyRequest, client: Client, *, staff: bool) -> Any:
     data = request.POST if request.method == "POST" else None
     if step == "about":
         return client_forms.AboutForm(data, client=client, staff=staff)
@@ -92,7 +93,7 @@ def _save_step(step: str, form: Any, client: Client, actor: Any) -> None:
     services.client_complete_intake(client=client, actor=actor)
 
 
-def _intake_step(request: HttpRequest, client: Client, step: str, *, staff: bool) -> HttpResponse:
+def _intake_step(request: AgencyRequest, client: Client, step: str, *, staff: bool) -> HttpResponse:
     if step not in STEP_SLUGS:
         raise Http404
     form = _step_form(step, request, client, staff=staff)
@@ -134,7 +135,7 @@ def _intake_step(request: HttpRequest, client: Client, step: str, *, staff: bool
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def me_overview(request: HttpRequest) -> HttpResponse:
+def me_overview(request: AgencyRequest) -> HttpResponse:
     client = selectors.client_get_own(agency=request.agency, user=request.user)
     assessment = selectors.client_latest_assessment(client=client)
     return render(
@@ -153,7 +154,7 @@ def me_overview(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def me_intake_start(request: HttpRequest) -> HttpResponse:
+def me_intake_start(request: AgencyRequest) -> HttpResponse:
     client = selectors.client_get_own(agency=request.agency, user=request.user)
     return redirect(
         _url(request, "me_intake_step", step=intake_progress(client=client).next_step.slug)
@@ -161,12 +162,12 @@ def me_intake_start(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def me_intake_step(request: HttpRequest, step: str) -> HttpResponse:
+def me_intake_step(request: AgencyRequest, step: str) -> HttpResponse:
     client = selectors.client_get_own(agency=request.agency, user=request.user)
     return _intake_step(request, client, step, staff=False)
 
 
-def _digital(request: HttpRequest, client: Client, *, done_url: str, staff: bool) -> HttpResponse:
+def _digital(request: AgencyRequest, client: Client, *, done_url: str, staff: bool) -> HttpResponse:
     form = client_forms.DigitalAssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.digital_assessment_record(
@@ -183,13 +184,13 @@ def _digital(request: HttpRequest, client: Client, *, done_url: str, staff: bool
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def me_digital(request: HttpRequest) -> HttpResponse:
+def me_digital(request: AgencyRequest) -> HttpResponse:
     client = selectors.client_get_own(agency=request.agency, user=request.user)
     return _digital(request, client, done_url=_url(request, "me_digital_result"), staff=False)
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def me_digital_result(request: HttpRequest) -> HttpResponse:
+def me_digital_result(request: AgencyRequest) -> HttpResponse:
     client = selectors.client_get_own(agency=request.agency, user=request.user)
     assessment = selectors.client_latest_assessment(client=client)
     if assessment is None:
@@ -206,7 +207,7 @@ def me_digital_result(request: HttpRequest) -> HttpResponse:
 
 
 def _consents(
-    request: HttpRequest, client: Client, *, on_behalf: bool, done_url: str, template: str
+    request: AgencyRequest, client: Client, *, on_behalf: bool, done_url: str, template: str
 ) -> HttpResponse:
     form = client_forms.ConsentForm(
         request.POST if request.method == "POST" else None,
@@ -228,7 +229,7 @@ def _consents(
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def me_consents(request: HttpRequest) -> HttpResponse:
+def me_consents(request: AgencyRequest) -> HttpResponse:
     client = selectors.client_get_own(agency=request.agency, user=request.user)
     return _consents(
         request,
@@ -243,7 +244,7 @@ def me_consents(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_VIEW)
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AgencyRequest) -> HttpResponse:
     filters = selectors.ClientFilters.from_params(request.GET)
     page = Paginator(
         selectors.client_list_for_staff(agency=request.agency, filters=filters), PAGE_SIZE
@@ -263,7 +264,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_new(request: HttpRequest) -> HttpResponse:
+def client_new(request: AgencyRequest) -> HttpResponse:
     form = client_forms.ClientCreateForm(request.POST if request.method == "POST" else None)
     duplicates: list[Client] = []
     if request.method == "POST" and form.is_valid():
@@ -306,7 +307,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_duplicates(request: HttpRequest) -> HttpResponse:
+def client_duplicates(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "clients/duplicates.html",
@@ -315,7 +316,7 @@ def client_duplicates(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_VIEW)
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_detail(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     assessments = list(selectors.client_assessments(client=client)[:10])
     latest = assessments[0] if assessments else None
@@ -350,13 +351,13 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_intake_step(request: HttpRequest, client_id: int, step: str) -> HttpResponse:
+def client_intake_step(request: AgencyRequest, client_id: int, step: str) -> HttpResponse:
     client = _staff_client(request, client_id)
     return _intake_step(request, client, step, staff=True)
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_digital(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_digital(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     return _digital(
         request, client, done_url=_url(request, "detail", client_id=client.pk), staff=True
@@ -364,7 +365,7 @@ def client_digital(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_needs(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_needs(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     form = client_forms.NeedsAssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -382,7 +383,7 @@ def client_needs(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def referral_new(request: HttpRequest, client_id: int) -> HttpResponse:
+def referral_new(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     form = client_forms.ReferralForm(
         request.POST if request.method == "POST" else None,
@@ -405,7 +406,7 @@ def referral_new(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def referral_status(request: HttpRequest, client_id: int, referral_id: int) -> HttpResponse:
+def referral_status(request: AgencyRequest, client_id: int, referral_id: int) -> HttpResponse:
     client = selectors.client_get_for_agency(agency=request.agency, client_id=client_id)
     referral = selectors.referral_get_for_client(client=client, referral_id=referral_id)
     if request.method != "POST":  # after the lookups: another agency's ids answer 404
@@ -429,7 +430,7 @@ def referral_status(request: HttpRequest, client_id: int, referral_id: int) -> H
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_consents(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_consents(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     return _consents(
         request,
@@ -441,7 +442,7 @@ def client_consents(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CASE_NOTES)
-def case_notes(request: HttpRequest, client_id: int) -> HttpResponse:
+def case_notes(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     form = client_forms.CaseNoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -459,7 +460,7 @@ def case_notes(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CASE_NOTES)
-def case_note_edit(request: HttpRequest, client_id: int, casenote_id: int) -> HttpResponse:
+def case_note_edit(request: AgencyRequest, client_id: int, casenote_id: int) -> HttpResponse:
     client = _staff_client(request, client_id)
     note = selectors.case_note_get_for_client(client=client, casenote_id=casenote_id)
     if note.author_id != request.user.pk:
@@ -483,7 +484,7 @@ def case_note_edit(request: HttpRequest, client_id: int, casenote_id: int) -> Ht
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_export(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_export(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = selectors.client_get_for_agency(agency=request.agency, client_id=client_id)
     services.client_access_log(client=client, actor=request.user, action="client.export")
     response = JsonResponse(
@@ -495,7 +496,7 @@ def client_export(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_merge(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_merge(request: AgencyRequest, client_id: int) -> HttpResponse:
     """Keep this record and fold another one (?other=<id>) into it."""
     keep = _staff_client(request, client_id)
     form = client_forms.MergeForm(request.POST if request.method == "POST" else request.GET)
@@ -521,7 +522,7 @@ def client_merge(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
-def client_counsellor(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_counsellor(request: AgencyRequest, client_id: int) -> HttpResponse:
     client = selectors.client_get_for_agency(agency=request.agency, client_id=client_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tremplin.agencies.models import Agency, Network
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.selectors import network_get_default
 from tremplin.learning import exchange, services
 from tremplin.learning.forms import (
@@ -72,7 +73,7 @@ class Author:
         )
 
 
-def author_for_agency(request: HttpRequest) -> Author:
+def author_for_agency(request: AgencyRequest) -> Author:
     agency: Agency = request.agency  # type: ignore[attr-defined]
     return Author(network=agency.network, agency=agency)
 
@@ -85,17 +86,17 @@ def author_for_network() -> Author:
 
 
 def _render(
-    request: HttpRequest, author: Author, template: str, context: dict[str, Any]
+    request: AgencyRequest, author: Author, template: str, context: dict[str, Any]
 ) -> HttpResponse:
     return render(request, f"learning/author/{template}", {"author": author, **context})
 
 
-def _refused(request: HttpRequest, error: ValidationError) -> None:
+def _refused(request: AgencyRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
-def course_list(request: HttpRequest, author: Author) -> HttpResponse:
+def course_list(request: AgencyRequest, author: Author) -> HttpResponse:
     shared: list[Course] = []
     if author.agency is not None:
         shared = list(course_list_for_agency(agency=author.agency).filter(agency__isnull=True))
@@ -111,7 +112,7 @@ def course_list(request: HttpRequest, author: Author) -> HttpResponse:
     )
 
 
-def course_new(request: HttpRequest, author: Author) -> HttpResponse:
+def course_new(request: AgencyRequest, author: Author) -> HttpResponse:
     form = CourseForm(
         request.POST or None,
         counterparts=author.counterparts(),
@@ -136,7 +137,7 @@ def course_new(request: HttpRequest, author: Author) -> HttpResponse:
     return _render(request, author, "course_form.html", {"form": form})
 
 
-def course_edit(request: HttpRequest, author: Author, course_id: int) -> HttpResponse:
+def course_edit(request: AgencyRequest, author: Author, course_id: int) -> HttpResponse:
     course = course_get_for_editing(owner=author.owner, course_id=course_id)
     form = CourseForm(
         request.POST or None,
@@ -174,7 +175,7 @@ def course_edit(request: HttpRequest, author: Author, course_id: int) -> HttpRes
     )
 
 
-def module_new(request: HttpRequest, author: Author, course_id: int) -> HttpResponse:
+def module_new(request: AgencyRequest, author: Author, course_id: int) -> HttpResponse:
     course = course_get_for_editing(owner=author.owner, course_id=course_id)
     form = ModuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +185,7 @@ def module_new(request: HttpRequest, author: Author, course_id: int) -> HttpResp
     return _render(request, author, "module_form.html", {"form": form, "course": course})
 
 
-def module_edit(request: HttpRequest, author: Author, module_id: int) -> HttpResponse:
+def module_edit(request: AgencyRequest, author: Author, module_id: int) -> HttpResponse:
     module = module_get_for_editing(owner=author.owner, module_id=module_id)
     form = ModuleForm(request.POST or None, instance=module)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +200,7 @@ def module_edit(request: HttpRequest, author: Author, module_id: int) -> HttpRes
     )
 
 
-def lesson_new(request: HttpRequest, author: Author, module_id: int) -> HttpResponse:
+def lesson_new(request: AgencyRequest, author: Author, module_id: int) -> HttpResponse:
     module = module_get_for_editing(owner=author.owner, module_id=module_id)
     modules = course_modules(course=module.course)
     form = LessonForm(
@@ -215,7 +216,7 @@ def lesson_new(request: HttpRequest, author: Author, module_id: int) -> HttpResp
     return _render(request, author, "lesson_form.html", {"form": form, "course": module.course})
 
 
-def lesson_edit(request: HttpRequest, author: Author, lesson_id: int) -> HttpResponse:
+def lesson_edit(request: AgencyRequest, author: Author, lesson_id: int) -> HttpResponse:
     lesson = lesson_get_for_editing(owner=author.owner, lesson_id=lesson_id)
     form = LessonForm(
         request.POST or None,
@@ -245,7 +246,7 @@ def lesson_edit(request: HttpRequest, author: Author, lesson_id: int) -> HttpRes
     )
 
 
-def lesson_delete(request: HttpRequest, author: Author, lesson_id: int) -> HttpResponse:
+def lesson_delete(request: AgencyRequest, author: Author, lesson_id: int) -> HttpResponse:
     lesson = lesson_get_for_editing(owner=author.owner, lesson_id=lesson_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -255,7 +256,7 @@ def lesson_delete(request: HttpRequest, author: Author, lesson_id: int) -> HttpR
     return redirect(author.url("course_edit", course_id=course_id))
 
 
-def question_new(request: HttpRequest, author: Author, lesson_id: int) -> HttpResponse:
+def question_new(request: AgencyRequest, author: Author, lesson_id: int) -> HttpResponse:
     lesson = lesson_get_for_editing(owner=author.owner, lesson_id=lesson_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -289,7 +290,7 @@ def question_new(request: HttpRequest, author: Author, lesson_id: int) -> HttpRe
     )
 
 
-def question_delete(request: HttpRequest, author: Author, question_id: int) -> HttpResponse:
+def question_delete(request: AgencyRequest, author: Author, question_id: int) -> HttpResponse:
     question = question_get_for_editing(owner=author.owner, question_id=question_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -299,7 +300,7 @@ def question_delete(request: HttpRequest, author: Author, question_id: int) -> H
     return redirect(author.url("lesson_edit", lesson_id=lesson_id))
 
 
-def course_export(request: HttpRequest, author: Author, course_id: int) -> HttpResponse:
+def course_export(request: AgencyRequest, author: Author, course_id: int) -> HttpResponse:
     """Download a course as one JSON file: any course this agency offers, or a network course."""
     if author.agency is not None:
         course = course_get_for_agency(
@@ -315,7 +316,7 @@ def course_export(request: HttpRequest, author: Author, course_id: int) -> HttpR
 
 
 @require_POST
-def course_import(request: HttpRequest, author: Author) -> HttpResponse:
+def course_import(request: AgencyRequest, author: Author) -> HttpResponse:
     form = CourseImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:

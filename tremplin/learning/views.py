@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
     JsonResponse,
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from tremplin.agencies.models import Agency
 from tremplin.agencies.policy import Perm, agency_view
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.learning import authoring, services
 from tremplin.learning.certificates import certificate_pdf
 from tremplin.learning.content import video_embed_url
@@ -53,7 +53,7 @@ from tremplin.learning.xapi import XAPI_VERSION, statements_for_agency
 # ---------------------------------------------------------------- learners
 
 
-def learner_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+def learner_url(request: AgencyRequest, name: str, **kwargs: Any) -> str:
     """A learner page in the same mount (courses/ or training/) as the current one."""
     return reverse(
         f"learning:learner:{name}",
@@ -62,12 +62,12 @@ def learner_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
     )
 
 
-def _refused(request: HttpRequest, error: services.LearningRefused) -> None:
+def _refused(request: AgencyRequest, error: services.LearningRefused) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
-def catalogue(request: HttpRequest, audience: str) -> HttpResponse:
+def catalogue(request: AgencyRequest, audience: str) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
     enrolments = {e.course_id: e for e in enrolment_list_for_user(agency=agency, user=request.user)}
     courses = [
@@ -85,7 +85,7 @@ def catalogue(request: HttpRequest, audience: str) -> HttpResponse:
     )
 
 
-def course_detail(request: HttpRequest, course_id: int, audience: str) -> HttpResponse:
+def course_detail(request: AgencyRequest, course_id: int, audience: str) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
     course = course_get_for_agency(agency=agency, course_id=course_id)
     if course.audience != audience:
@@ -105,7 +105,7 @@ def course_detail(request: HttpRequest, course_id: int, audience: str) -> HttpRe
     )
 
 
-def course_enrol(request: HttpRequest, course_id: int, audience: str) -> HttpResponse:
+def course_enrol(request: AgencyRequest, course_id: int, audience: str) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
     course = course_get_for_agency(agency=agency, course_id=course_id)
     if course.audience != audience:
@@ -124,14 +124,14 @@ def course_enrol(request: HttpRequest, course_id: int, audience: str) -> HttpRes
 
 
 def _learner_lesson(
-    request: HttpRequest, lesson_id: int, audience: str
+    request: AgencyRequest, lesson_id: int, audience: str
 ) -> tuple[Any, Enrolment | None]:
     agency = request.agency  # type: ignore[attr-defined]
     lesson = lesson_get_for_learner(agency=agency, audience=audience, lesson_id=lesson_id)
     return lesson, enrolment_get_for_learner(agency=agency, user=request.user, course=lesson.course)
 
 
-def lesson_detail(request: HttpRequest, lesson_id: int, audience: str) -> HttpResponse:
+def lesson_detail(request: AgencyRequest, lesson_id: int, audience: str) -> HttpResponse:
     lesson, enrolment = _learner_lesson(request, lesson_id, audience)
     if enrolment is None:
         messages.info(request, _("Enrol in the course to open its lessons."))
@@ -167,7 +167,7 @@ def _attempts_left(lesson: Any, used: int) -> int | None:
     return max(lesson.max_attempts - used, 0) if lesson.max_attempts else None
 
 
-def _after_progress(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+def _after_progress(request: AgencyRequest, enrolment: Enrolment) -> HttpResponse:
     enrolment.refresh_from_db()
     if enrolment.completed_at:
         messages.success(
@@ -180,7 +180,7 @@ def _after_progress(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     return redirect(learner_url(request, "lesson", lesson_id=following.pk))
 
 
-def lesson_complete(request: HttpRequest, lesson_id: int, audience: str) -> HttpResponse:
+def lesson_complete(request: AgencyRequest, lesson_id: int, audience: str) -> HttpResponse:
     lesson, enrolment = _learner_lesson(request, lesson_id, audience)
     if enrolment is None:
         raise Http404
@@ -194,7 +194,7 @@ def lesson_complete(request: HttpRequest, lesson_id: int, audience: str) -> Http
     return _after_progress(request, enrolment)
 
 
-def quiz_submit(request: HttpRequest, lesson_id: int, audience: str) -> HttpResponse:
+def quiz_submit(request: AgencyRequest, lesson_id: int, audience: str) -> HttpResponse:
     lesson, enrolment = _learner_lesson(request, lesson_id, audience)
     if enrolment is None:
         raise Http404
@@ -213,7 +213,9 @@ def quiz_submit(request: HttpRequest, lesson_id: int, audience: str) -> HttpResp
     return redirect(learner_url(request, "attempt", quiz_attempt_id=attempt.pk))
 
 
-def quiz_attempt_detail(request: HttpRequest, quiz_attempt_id: int, audience: str) -> HttpResponse:
+def quiz_attempt_detail(
+    request: AgencyRequest, quiz_attempt_id: int, audience: str
+) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
     attempt = quiz_attempt_get_for_learner(
         agency=agency, user=request.user, quiz_attempt_id=quiz_attempt_id
@@ -249,7 +251,7 @@ def quiz_attempt_detail(request: HttpRequest, quiz_attempt_id: int, audience: st
     )
 
 
-def lesson_file(request: HttpRequest, lesson_id: int, audience: str) -> HttpResponseBase:
+def lesson_file(request: AgencyRequest, lesson_id: int, audience: str) -> HttpResponseBase:
     lesson, enrolment = _learner_lesson(request, lesson_id, audience)
     if enrolment is None or lesson.kind != LessonKind.FILE or not lesson.file:
         raise Http404
@@ -258,7 +260,7 @@ def lesson_file(request: HttpRequest, lesson_id: int, audience: str) -> HttpResp
     )
 
 
-def _certificate_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+def _certificate_response(request: AgencyRequest, certificate: Certificate) -> HttpResponse:
     with translation.override(certificate.language):
         verify_url = request.build_absolute_uri(
             reverse("certificates:verify", kwargs={"code": certificate.code})
@@ -273,7 +275,9 @@ def _certificate_response(request: HttpRequest, certificate: Certificate) -> Htt
     return response
 
 
-def certificate_download(request: HttpRequest, certificate_id: int, audience: str) -> HttpResponse:
+def certificate_download(
+    request: AgencyRequest, certificate_id: int, audience: str
+) -> HttpResponse:
     agency: Agency = request.agency  # type: ignore[attr-defined]
     certificate = certificate_get_for_agency(
         agency=agency, certificate_id=certificate_id, user=request.user
@@ -306,7 +310,7 @@ LEARNER_PAGES: dict[str, dict[str, Callable[..., HttpResponse]]] = {
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
-def staff_courses(request: HttpRequest) -> HttpResponse:
+def staff_courses(request: AgencyRequest) -> HttpResponse:
     agency: Agency = request.agency  # type: ignore[attr-defined]
     return render(
         request, "learning/staff/courses.html", {"stats": course_stats_for_agency(agency=agency)}
@@ -314,7 +318,7 @@ def staff_courses(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
-def staff_course_learners(request: HttpRequest, course_id: int) -> HttpResponse:
+def staff_course_learners(request: AgencyRequest, course_id: int) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
     course = course_get_for_agency(agency=agency, course_id=course_id, include_drafts=True)
     form = StaffEnrolForm(
@@ -348,7 +352,7 @@ def staff_course_learners(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
-def staff_enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def staff_enrolment_detail(request: AgencyRequest, enrolment_id: int) -> HttpResponse:
     enrolment = enrolment_get_for_agency(agency=request.agency, enrolment_id=enrolment_id)  # type: ignore[attr-defined]
     return render(
         request,
@@ -363,13 +367,13 @@ def staff_enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpRespo
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
-def staff_certificate_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
+def staff_certificate_download(request: AgencyRequest, certificate_id: int) -> HttpResponse:
     certificate = certificate_get_for_agency(agency=request.agency, certificate_id=certificate_id)  # type: ignore[attr-defined]
     return _certificate_response(request, certificate)
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
-def staff_xapi(request: HttpRequest) -> HttpResponse:
+def staff_xapi(request: AgencyRequest) -> HttpResponse:
     """This agency's learning events as xAPI statements (JSON), optionally for one course."""
     course_id = request.GET.get("course", "")
     statements = statements_for_agency(
@@ -389,65 +393,65 @@ def staff_xapi(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- staff: authoring (see authoring.py)
 
 
-def _author(request: HttpRequest) -> authoring.Author:
+def _author(request: AgencyRequest) -> authoring.Author:
     return authoring.author_for_agency(request)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_course_list(request: HttpRequest) -> HttpResponse:
+def author_course_list(request: AgencyRequest) -> HttpResponse:
     return authoring.course_list(request, _author(request))
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_course_new(request: HttpRequest) -> HttpResponse:
+def author_course_new(request: AgencyRequest) -> HttpResponse:
     return authoring.course_new(request, _author(request))
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
+def author_course_edit(request: AgencyRequest, course_id: int) -> HttpResponse:
     return authoring.course_edit(request, _author(request), course_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
+def author_course_export(request: AgencyRequest, course_id: int) -> HttpResponse:
     return authoring.course_export(request, _author(request), course_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_course_import(request: HttpRequest) -> HttpResponse:
+def author_course_import(request: AgencyRequest) -> HttpResponse:
     return authoring.course_import(request, _author(request))
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_module_new(request: HttpRequest, course_id: int) -> HttpResponse:
+def author_module_new(request: AgencyRequest, course_id: int) -> HttpResponse:
     return authoring.module_new(request, _author(request), course_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
+def author_module_edit(request: AgencyRequest, module_id: int) -> HttpResponse:
     return authoring.module_edit(request, _author(request), module_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_lesson_new(request: HttpRequest, module_id: int) -> HttpResponse:
+def author_lesson_new(request: AgencyRequest, module_id: int) -> HttpResponse:
     return authoring.lesson_new(request, _author(request), module_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def author_lesson_edit(request: AgencyRequest, lesson_id: int) -> HttpResponse:
     return authoring.lesson_edit(request, _author(request), lesson_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def author_lesson_delete(request: AgencyRequest, lesson_id: int) -> HttpResponse:
     return authoring.lesson_delete(request, _author(request), lesson_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_question_new(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def author_question_new(request: AgencyRequest, lesson_id: int) -> HttpResponse:
     return authoring.question_new(request, _author(request), lesson_id)
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def author_question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+def author_question_delete(request: AgencyRequest, question_id: int) -> HttpResponse:
     return authoring.question_delete(request, _author(request), question_id)

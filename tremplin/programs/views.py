@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tremplin.agencies.policy import Perm, agency_view, has_perm
+from tremplin.agencies.requests import AgencyRequest
 from tremplin.clients.models import Client
 from tremplin.clients.selectors import client_get_for_agency, client_of_user
 from tremplin.programs import selectors, services
@@ -51,15 +52,15 @@ from tremplin.programs.models import (
 SESSIONS_PER_PAGE = 20
 
 
-def _url(name: str, request: HttpRequest, **kwargs: Any) -> str:
+def _url(name: str, request: AgencyRequest, **kwargs: Any) -> str:
     return reverse(f"programs:{name}", kwargs={"agency_slug": request.agency.slug, **kwargs})
 
 
-def _redirect(name: str, request: HttpRequest, **kwargs: Any) -> HttpResponseRedirect:
+def _redirect(name: str, request: AgencyRequest, **kwargs: Any) -> HttpResponseRedirect:
     return redirect(_url(name, request, **kwargs))
 
 
-def _client_or_404(request: HttpRequest) -> Client:
+def _client_or_404(request: AgencyRequest) -> Client:
     client = client_of_user(agency=request.agency, user=request.user)
     if client is None:
         raise Http404
@@ -83,7 +84,7 @@ def _registration_message(registration: Registration) -> str:
 
 
 @agency_view(public=True)
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AgencyRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     sessions = selectors.session_list_upcoming(
         agency=request.agency, **form.filters(time_zone=request.agency.time_zone)
@@ -110,7 +111,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(public=True)
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_detail(request: AgencyRequest, program_id: int) -> HttpResponse:
     program = selectors.program_get_for_agency(
         agency=request.agency, program_id=program_id, published_only=True
     )
@@ -129,7 +130,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @agency_view(public=True)
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(
         agency=request.agency, session_id=session_id, published_only=True
     )
@@ -161,7 +162,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(public=True)
-def session_ics(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_ics(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(
         agency=request.agency, session_id=session_id, published_only=True
     )
@@ -171,7 +172,7 @@ def session_ics(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(public=True)
-def agency_feed(request: HttpRequest) -> HttpResponse:
+def agency_feed(request: AgencyRequest) -> HttpResponse:
     sessions = selectors.session_list_for_feed(agency=request.agency)
     return calendar_response(
         request, sessions, filename=f"{request.agency.slug}.ics", name=str(request.agency.name)
@@ -179,7 +180,7 @@ def agency_feed(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(public=True)
-def client_feed(request: HttpRequest, token: str) -> HttpResponse:
+def client_feed(request: AgencyRequest, token: str) -> HttpResponse:
     feed = selectors.calendar_feed_get_by_token(agency=request.agency, token=token)
     registrations = selectors.registration_list_for_client(client=feed.client)
     return calendar_response(
@@ -195,12 +196,12 @@ def client_feed(request: HttpRequest, token: str) -> HttpResponse:
 # A client's registrations
 
 
-def _refused(request: HttpRequest, refusal: services.ProgramsError) -> None:
+def _refused(request: AgencyRequest, refusal: services.ProgramsError) -> None:
     messages.error(request, str(refusal.message))
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def register(request: HttpRequest, session_id: int) -> HttpResponse:
+def register(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(
         agency=request.agency, session_id=session_id, published_only=True
     )
@@ -227,7 +228,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def my_registrations(request: HttpRequest) -> HttpResponse:
+def my_registrations(request: AgencyRequest) -> HttpResponse:
     client = _client_or_404(request)
     feed = services.calendar_feed_for_client(client=client)
     return render(
@@ -243,7 +244,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def feed_reset(request: HttpRequest) -> HttpResponse:
+def feed_reset(request: AgencyRequest) -> HttpResponse:
     client = _client_or_404(request)
     if request.method == "POST":
         services.calendar_feed_reset(client=client, actor=request.user)
@@ -254,7 +255,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
 
 
 def _client_registration_action(
-    request: HttpRequest,
+    request: AgencyRequest,
     registration_id: int,
     act: Callable[[Registration, Client], Registration | None],
 ) -> HttpResponse:
@@ -271,7 +272,7 @@ def _client_registration_action(
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
+def cancel(request: AgencyRequest, registration_id: int) -> HttpResponse:
     def act(registration: Registration, client: Client) -> Registration:
         cancelled = services.registration_cancel(registration=registration, actor=request.user)
         messages.success(request, _("Your registration is cancelled."))
@@ -281,7 +282,7 @@ def cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def switch(request: HttpRequest, registration_id: int) -> HttpResponse:
+def switch(request: AgencyRequest, registration_id: int) -> HttpResponse:
     def act(registration: Registration, client: Client) -> Registration | None:
         form = ModeForm(request.POST)
         if not form.is_valid():
@@ -297,7 +298,7 @@ def switch(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def join(request: HttpRequest, registration_id: int) -> HttpResponse:
+def join(request: AgencyRequest, registration_id: int) -> HttpResponse:
     """Record online attendance, then send the person to the meeting."""
     client = _client_or_404(request)
     registration = selectors.registration_get_for_client(
@@ -315,7 +316,7 @@ def join(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def self_check_in(request: HttpRequest, session_id: int) -> HttpResponse:
+def self_check_in(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     client = _client_or_404(request)
     form = SelfCheckInForm(request.POST or None)
@@ -333,7 +334,7 @@ def self_check_in(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def recording_detail(request: HttpRequest, recording_id: int) -> HttpResponse:
+def recording_detail(request: AgencyRequest, recording_id: int) -> HttpResponse:
     client = _client_or_404(request)
     recording = selectors.recording_get_for_client(client=client, recording_id=recording_id)
     if recording.url:
@@ -343,7 +344,7 @@ def recording_detail(request: HttpRequest, recording_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENT_AREA)
-def recording_file(request: HttpRequest, recording_id: int) -> HttpResponseBase:
+def recording_file(request: AgencyRequest, recording_id: int) -> HttpResponseBase:
     client = _client_or_404(request)
     recording = selectors.recording_get_for_client(client=client, recording_id=recording_id)
     if not recording.file:
@@ -361,7 +362,7 @@ def recording_file(request: HttpRequest, recording_id: int) -> HttpResponseBase:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AgencyRequest) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
@@ -376,7 +377,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, template: str, form: Form, **context: Any) -> HttpResponse:
+def _form_page(request: AgencyRequest, template: str, form: Form, **context: Any) -> HttpResponse:
     return render(request, template, {"form": form, **context})
 
 
@@ -390,7 +391,7 @@ def _save_with_service(form: Form, save: Callable[[], Any]) -> Any | None:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AgencyRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         program = _save_with_service(
@@ -406,7 +407,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def staff_program(request: HttpRequest, program_id: int) -> HttpResponse:
+def staff_program(request: AgencyRequest, program_id: int) -> HttpResponse:
     program = selectors.program_get_for_agency(agency=request.agency, program_id=program_id)
     return render(
         request,
@@ -420,7 +421,7 @@ def staff_program(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_edit(request: AgencyRequest, program_id: int) -> HttpResponse:
     program = selectors.program_get_for_agency(agency=request.agency, program_id=program_id)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
@@ -437,7 +438,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def element_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def element_create(request: AgencyRequest, program_id: int) -> HttpResponse:
     program = selectors.program_get_for_agency(agency=request.agency, program_id=program_id)
     form = ServiceElementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -448,7 +449,7 @@ def element_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def element_edit(request: HttpRequest, service_element_id: int) -> HttpResponse:
+def element_edit(request: AgencyRequest, service_element_id: int) -> HttpResponse:
     element = selectors.service_element_get_for_agency(
         agency=request.agency, service_element_id=service_element_id
     )
@@ -463,7 +464,7 @@ def element_edit(request: HttpRequest, service_element_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "programs/staff/templates.html",
@@ -474,7 +475,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def adopt(request: HttpRequest, program_id: int) -> HttpResponse:
+def adopt(request: AgencyRequest, program_id: int) -> HttpResponse:
     template = selectors.program_template_get(agency=request.agency, program_id=program_id)
     if request.method != "POST":
         return _redirect("templates", request)
@@ -484,7 +485,7 @@ def adopt(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: AgencyRequest) -> HttpResponse:
     form = SessionForm(
         request.POST or None,
         agency=request.agency,
@@ -515,7 +516,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_edit(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     form = SessionForm(request.POST or None, agency=request.agency, session=session)
     if request.method == "POST" and form.is_valid():
@@ -532,7 +533,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_cancel(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     if request.method == "POST":
         services.session_cancel(session=session, actor=request.user)
@@ -544,7 +545,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_complete(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     if request.method == "POST":
         try:
@@ -559,7 +560,7 @@ def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def staff_session(request: HttpRequest, session_id: int) -> HttpResponse:
+def staff_session(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     search = ClientSearchForm(request.GET or None)
     found = []
@@ -585,7 +586,7 @@ def staff_session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def staff_register(request: HttpRequest, session_id: int) -> HttpResponse:
+def staff_register(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     if request.method != "POST":
         return _redirect("staff_session", request, session_id=session.pk)
@@ -618,7 +619,7 @@ def staff_register(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def staff_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
+def staff_cancel(request: AgencyRequest, registration_id: int) -> HttpResponse:
     registration = selectors.registration_get_for_agency(
         agency=request.agency, registration_id=registration_id
     )
@@ -645,7 +646,7 @@ def _door_registrations(session: Session) -> list[Registration]:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def door(request: HttpRequest, session_id: int) -> HttpResponse:
+def door(request: AgencyRequest, session_id: int) -> HttpResponse:
     """The check-in list for the door: one tap (a small POST form) per person."""
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     confirmed = sorted(
@@ -674,7 +675,7 @@ ATTENDANCE_ACTIONS = {
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def check_in(request: HttpRequest, registration_id: int) -> HttpResponse:
+def check_in(request: AgencyRequest, registration_id: int) -> HttpResponse:
     registration = selectors.registration_get_for_agency(
         agency=request.agency, registration_id=registration_id
     )
@@ -691,7 +692,7 @@ def check_in(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+def attendance(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     confirmed = _door_registrations(session)
     by_mode = []
@@ -717,7 +718,7 @@ def _csv_cell(value: object) -> str:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def attendance_csv(request: HttpRequest, session_id: int) -> HttpResponse:
+def attendance_csv(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendance-session-{session.pk}.csv"'
@@ -765,7 +766,7 @@ def attendance_csv(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def recording_create(request: HttpRequest, session_id: int) -> HttpResponse:
+def recording_create(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     form = RecordingForm(
         request.POST or None, request.FILES or None, initial={"title": session.title}
@@ -790,7 +791,7 @@ def recording_create(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
-def recording_delete(request: HttpRequest, recording_id: int) -> HttpResponse:
+def recording_delete(request: AgencyRequest, recording_id: int) -> HttpResponse:
     recording = selectors.recording_get_for_agency(agency=request.agency, recording_id=recording_id)
     if request.method == "POST":
         services.recording_delete(recording=recording, actor=request.user)
