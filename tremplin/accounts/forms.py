@@ -1,3 +1,4 @@
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
 from allauth.core import context as allauth_context
@@ -9,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from tremplin.accounts.models import User
 from tremplin.accounts.services import user_complete_client_signup
 from tremplin.agencies.models import Agency
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SignupForm(forms.Form):
@@ -41,7 +45,7 @@ class SignupForm(forms.Form):
         )
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
+def time_zone_choices() -> list[tuple[str, "StrOrPromise"]]:
     # Canada's zones first: most readers are here; pre-arrival clients pick theirs below.
     canadian = [
         "America/St_Johns",

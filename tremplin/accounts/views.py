@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tremplin.accounts.forms import PreferencesForm
+from tremplin.accounts.selectors import signed_in_user
 from tremplin.accounts.services import user_update_preferences
 from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.roles import STAFF_ROLES, Role
@@ -23,7 +24,7 @@ def area_url(*, agency_slug: str, role: str) -> str:
 @login_required
 def landing(request: AgencyRequest) -> HttpResponse:
     """After sign-in: straight to the person's area when they have one, else a chooser."""
-    memberships = list(memberships_of_user(user=request.user))
+    memberships = list(memberships_of_user(user=signed_in_user(request)))
     places = {}
     for membership in memberships:
         # The staff area covers a client role in the same agency.
@@ -47,7 +48,7 @@ def landing(request: AgencyRequest) -> HttpResponse:
 def preferences(request: AgencyRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user_update_preferences(user=request.user, **form.cleaned_data)
+        user_update_preferences(user=signed_in_user(request), **form.cleaned_data)
         messages.success(request, _("Your preferences are saved."))
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})

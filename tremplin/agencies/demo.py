@@ -1,5 +1,7 @@
 """The demo network: three agencies (one francophone, two with a rural site), staff of every role."""
 
+from typing import TypedDict
+
 from i18nfield.strings import LazyI18nString
 
 from tremplin.agencies.models import Agency, Location, LocationKind, Network, NetworkMembership
@@ -7,7 +9,20 @@ from tremplin.agencies.roles import NetworkRole, Role
 from tremplin.agencies.services import membership_grant
 from tremplin.core.demodata import DemoNetwork
 
-AGENCIES = [
+
+class AgencySpec(TypedDict):
+    slug: str
+    name: dict[str, str]  # language → name
+    province: str
+    time_zone: str
+    default_language: str
+    # (name by language, kind, address, city, postal code)
+    locations: list[tuple[dict[str, str], LocationKind, str, str, str]]
+    # (email local part, first name, last name, role, language)
+    staff: list[tuple[str, str, str, Role, str]]
+
+
+AGENCIES: list[AgencySpec] = [
     {
         "slug": "pnec",
         "name": {

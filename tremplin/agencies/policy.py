@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from tremplin.agencies.roles import NetworkRole, Role
 
@@ -75,7 +76,7 @@ def has_perm(request: HttpRequest, perm: Perm) -> bool:
 
 def agency_view(
     *, perm: Perm | None = None, public: bool = False
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Declare what a view under /<lang>/a/<agency>/ needs.
 
     The agency itself is resolved by AgencyMiddleware (request.agency); the view does not
@@ -84,11 +85,11 @@ def agency_view(
     if public == (perm is not None):
         raise ValueError("Give exactly one of perm=… or public=True.")
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapped(
             request: HttpRequest, *args: Any, agency_slug: str, **kwargs: Any
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             if perm is not None:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())

@@ -1,8 +1,8 @@
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Location, Membership, Network, NetworkMembership
 from tremplin.agencies.roles import STAFF_ROLES
 
@@ -23,7 +23,7 @@ def network_get_default() -> Network | None:
     return Network.objects.order_by("id").first()
 
 
-def roles_in_agency(*, user: AbstractBaseUser | AnonymousUser, agency: Agency) -> frozenset[str]:
+def roles_in_agency(*, user: User | AnonymousUser, agency: Agency) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     return frozenset(
@@ -33,13 +33,13 @@ def roles_in_agency(*, user: AbstractBaseUser | AnonymousUser, agency: Agency) -
     )
 
 
-def network_roles(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+def network_roles(*, user: User | AnonymousUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     return frozenset(NetworkMembership.objects.filter(user=user).values_list("role", flat=True))
 
 
-def memberships_of_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
     """A person's own memberships across agencies (they may see where they belong)."""
     return (
         Membership.objects.with_scopes_disabled()
@@ -49,7 +49,7 @@ def memberships_of_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
     )
 
 
-def user_is_staff_anywhere(*, user: AbstractBaseUser) -> bool:
+def user_is_staff_anywhere(*, user: User) -> bool:
     if NetworkMembership.objects.filter(user=user).exists():
         return True
     return memberships_of_user(user=user).filter(role__in=STAFF_ROLES).exists()

@@ -1,14 +1,12 @@
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Membership
 from tremplin.audit.services import audit_log
 
 
 @transaction.atomic
-def membership_grant(
-    *, agency: Agency, user: AbstractBaseUser, role: str, actor: AbstractBaseUser | None
-) -> Membership:
+def membership_grant(*, agency: Agency, user: User, role: str, actor: User | None) -> Membership:
     membership, created = Membership.objects.with_scope(agency=agency).get_or_create(
         agency=agency, user=user, role=role, defaults={"is_active": True}
     )
@@ -24,7 +22,7 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_revoke(*, membership: Membership, actor: AbstractBaseUser | None) -> Membership:
+def membership_revoke(*, membership: Membership, actor: User | None) -> Membership:
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_log(

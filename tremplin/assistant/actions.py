@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import User
 from tremplin.assistant.engine import Turn, date_range_of, fold, intent_label, perform
 from tremplin.assistant.nlu.entities import extract_mode
 from tremplin.clients.models import ArrivalStatus, Client, ContactChannel
@@ -220,7 +220,7 @@ def _identified(turn: Turn) -> Client | None:
     return turn.client
 
 
-def _actor(client: Client) -> AbstractBaseUser | None:
+def _actor(client: Client) -> User | None:
     """The client's own login, if any: the person acting through the assistant."""
     return client.user
 

@@ -1,9 +1,9 @@
 """Reads of the assistant: conversations for their client or the staff inbox, the knowledge base."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.assistant.models import (
     AssistantBrain,
@@ -71,9 +71,7 @@ def conversation_transcript_messages(
     return newest[::-1]
 
 
-def conversation_list_inbox(
-    *, agency: Agency, user: AbstractBaseUser, show: str
-) -> QuerySet[Conversation]:
+def conversation_list_inbox(*, agency: Agency, user: User, show: str) -> QuerySet[Conversation]:
     """Conversations handed to people: "mine" (assigned to me), "waiting" (all), "closed"."""
     conversations = Conversation.objects.filter(agency=agency).select_related(
         "client", "assigned_to"
@@ -89,7 +87,7 @@ def conversation_list_inbox(
     return conversations.annotate(message_count=Count("messages")).order_by("-updated_at", "-id")
 
 
-def inbox_waiting_count(*, agency: Agency, user: AbstractBaseUser) -> dict[str, int]:
+def inbox_waiting_count(*, agency: Agency, user: User) -> dict[str, int]:
     return Conversation.objects.filter(
         agency=agency, status=ConversationStatus.HANDED_OVER
     ).aggregate(waiting=Count("id"), mine=Count("id", filter=Q(assigned_to=user)))

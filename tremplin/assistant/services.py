@@ -2,12 +2,12 @@
 
 import re
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.assistant.brain import brain_of
 from tremplin.assistant.models import (
@@ -55,7 +55,7 @@ def _check_language(language: str) -> None:
 
 @transaction.atomic
 def knowledge_base_import(
-    *, agency: Agency, kb: KnowledgeBase, actor: AbstractBaseUser | None
+    *, agency: Agency, kb: KnowledgeBase, actor: User | None
 ) -> list[KnowledgeIntent]:
     """Replace the agency's intents, examples and answers with a validated knowledge base."""
     KnowledgeIntent.objects.filter(agency=agency).delete()
@@ -83,7 +83,7 @@ def knowledge_base_import(
 
 @transaction.atomic
 def intent_create(
-    *, agency: Agency, intent_id: str, kind: str, actor: AbstractBaseUser | None
+    *, agency: Agency, intent_id: str, kind: str, actor: User | None
 ) -> KnowledgeIntent:
     if not INTENT_ID.match(intent_id):
         raise ValidationError(
@@ -99,7 +99,7 @@ def intent_create(
 
 
 @transaction.atomic
-def intent_delete(*, intent: KnowledgeIntent, actor: AbstractBaseUser | None) -> None:
+def intent_delete(*, intent: KnowledgeIntent, actor: User | None) -> None:
     agency = intent.agency
     audit_log(agency=agency, actor=actor, action="intent.delete", obj=intent)
     intent.delete()
@@ -108,7 +108,7 @@ def intent_delete(*, intent: KnowledgeIntent, actor: AbstractBaseUser | None) ->
 
 @transaction.atomic
 def intent_example_create(
-    *, intent: KnowledgeIntent, language: str, text: str, actor: AbstractBaseUser | None
+    *, intent: KnowledgeIntent, language: str, text: str, actor: User | None
 ) -> IntentExample:
     _check_language(language)
     text = " ".join(text.split())
@@ -125,7 +125,7 @@ def intent_example_create(
 
 
 @transaction.atomic
-def intent_example_delete(*, example: IntentExample, actor: AbstractBaseUser | None) -> None:
+def intent_example_delete(*, example: IntentExample, actor: User | None) -> None:
     audit_log(agency=example.agency, actor=actor, action="intent_example.delete", obj=example)
     example.delete()
     _knowledge_base_changed(example.agency)
@@ -133,7 +133,7 @@ def intent_example_delete(*, example: IntentExample, actor: AbstractBaseUser | N
 
 @transaction.atomic
 def intent_answer_set(
-    *, intent: KnowledgeIntent, language: str, text: str, actor: AbstractBaseUser | None
+    *, intent: KnowledgeIntent, language: str, text: str, actor: User | None
 ) -> IntentAnswer | None:
     """Set the answer in one language; an empty text removes that language's answer."""
     _check_language(language)
@@ -196,7 +196,7 @@ def conversation_message_add(
     intent: str = "",
     confidence: float | None = None,
     decision: str = "",
-    staff_user: AbstractBaseUser | None = None,
+    staff_user: User | None = None,
 ) -> ConversationMessage:
     needs_review = sender == Sender.CLIENT and decision in ("out_of_scope", "clarify")
     return ConversationMessage.objects.create(
@@ -239,7 +239,7 @@ def conversation_hand_over(*, conversation: Conversation, reason: str) -> Conver
 
 @transaction.atomic
 def conversation_staff_reply(
-    *, conversation: Conversation, staff_user: AbstractBaseUser, text: str
+    *, conversation: Conversation, staff_user: User, text: str
 ) -> ConversationMessage:
     """A person's answer: shown in the web chat, and sent on the client's channel when it is SMS or WhatsApp."""
     from tremplin.messaging.models import Channel
@@ -279,7 +279,7 @@ def conversation_staff_reply(
 
 @transaction.atomic
 def conversation_set_status(
-    *, conversation: Conversation, status: str, actor: AbstractBaseUser
+    *, conversation: Conversation, status: str, actor: User
 ) -> Conversation:
     """Close the conversation, or give it back to the assistant."""
     conversation.status = status
@@ -308,7 +308,7 @@ def conversation_transcript(*, conversation: Conversation) -> str:
 
 
 @transaction.atomic
-def conversation_save_to_case_notes(*, conversation: Conversation, actor: AbstractBaseUser):
+def conversation_save_to_case_notes(*, conversation: Conversation, actor: User):
     """Copy the transcript into the client's case notes (the clients app's own service)."""
     from tremplin.clients.services import case_note_create
 
@@ -336,7 +336,7 @@ def conversation_save_to_case_notes(*, conversation: Conversation, actor: Abstra
 
 @transaction.atomic
 def unanswered_add_as_example(
-    *, agency: Agency, normalized_text: str, intent: KnowledgeIntent, actor: AbstractBaseUser | None
+    *, agency: Agency, normalized_text: str, intent: KnowledgeIntent, actor: User | None
 ) -> IntentExample | None:
     """Teach the assistant: the latest message of the group becomes an example of `intent`."""
     messages = ConversationMessage.objects.filter(
@@ -356,9 +356,7 @@ def unanswered_add_as_example(
 
 
 @transaction.atomic
-def unanswered_dismiss(
-    *, agency: Agency, normalized_text: str, actor: AbstractBaseUser | None
-) -> int:
+def unanswered_dismiss(*, agency: Agency, normalized_text: str, actor: User | None) -> int:
     dismissed = ConversationMessage.objects.filter(
         agency=agency, needs_review=True, normalized_text=normalized_text
     ).update(needs_review=False)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tremplin.accounts.selectors import signed_in_user
 from tremplin.agencies.policy import Perm, agency_view, has_perm
 from tremplin.agencies.requests import AgencyRequest
 from tremplin.assistant import selectors, services
@@ -218,7 +219,7 @@ def inbox(request: AgencyRequest) -> HttpResponse:
     if show not in INBOX_VIEWS:
         show = "waiting"
     conversations = selectors.conversation_list_inbox(
-        agency=request.agency, user=request.user, show=show
+        agency=request.agency, user=signed_in_user(request), show=show
     )[:100]
     return render(request, "assistant/inbox.html", {"conversations": conversations, "show": show})
 
@@ -237,7 +238,7 @@ def conversation_detail(request: AgencyRequest, conversation_id: int) -> HttpRes
                 try:
                     services.conversation_staff_reply(
                         conversation=conversation,
-                        staff_user=request.user,
+                        staff_user=signed_in_user(request),
                         text=form.cleaned_data["text"],
                     )
                 except MessageNotAllowed as refusal:
@@ -248,7 +249,7 @@ def conversation_detail(request: AgencyRequest, conversation_id: int) -> HttpRes
         elif action in ("close", "return"):
             status = ConversationStatus.CLOSED if action == "close" else ConversationStatus.OPEN
             services.conversation_set_status(
-                conversation=conversation, status=status, actor=request.user
+                conversation=conversation, status=status, actor=signed_in_user(request)
             )
             messages.success(
                 request,
@@ -262,7 +263,7 @@ def conversation_detail(request: AgencyRequest, conversation_id: int) -> HttpRes
                 raise Http404
             try:
                 services.conversation_save_to_case_notes(
-                    conversation=conversation, actor=request.user
+                    conversation=conversation, actor=signed_in_user(request)
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -302,7 +303,7 @@ def intent_list(request: AgencyRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             intent = services.intent_create(
-                agency=request.agency, actor=request.user, **form.cleaned_data
+                agency=request.agency, actor=signed_in_user(request), **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error("intent_id", error)
@@ -330,14 +331,14 @@ def intent_detail(request: AgencyRequest, knowledge_intent_id: int) -> HttpRespo
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "delete":
-            services.intent_delete(intent=intent, actor=request.user)
+            services.intent_delete(intent=intent, actor=signed_in_user(request))
             messages.success(request, _("The intent was deleted; the assistant is retraining."))
             return redirect("assistant:intents", agency_slug=request.agency.slug)
         if action == "add_example":
             example_form = ExampleForm(request.POST, prefix="example")
             if example_form.is_valid():
                 services.intent_example_create(
-                    intent=intent, actor=request.user, **example_form.cleaned_data
+                    intent=intent, actor=signed_in_user(request), **example_form.cleaned_data
                 )
                 messages.success(request, _("Example added; the assistant is retraining."))
                 return redirect(request.path)
@@ -345,7 +346,7 @@ def intent_detail(request: AgencyRequest, knowledge_intent_id: int) -> HttpRespo
             answer_form = AnswerForm(request.POST, prefix="answer")
             if answer_form.is_valid():
                 services.intent_answer_set(
-                    intent=intent, actor=request.user, **answer_form.cleaned_data
+                    intent=intent, actor=signed_in_user(request), **answer_form.cleaned_data
                 )
                 messages.success(request, _("Answer saved."))
                 return redirect(request.path)
@@ -371,7 +372,7 @@ def example_delete(request: AgencyRequest, intent_example_id: int) -> HttpRespon
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.intent_example_delete(example=example, actor=request.user)
+    services.intent_example_delete(example=example, actor=signed_in_user(request))
     messages.success(request, _("Example removed; the assistant is retraining."))
     return redirect(
         "assistant:intent", agency_slug=request.agency.slug, knowledge_intent_id=example.intent_id
@@ -389,7 +390,7 @@ def unanswered(request: AgencyRequest) -> HttpResponse:
             services.unanswered_dismiss(
                 agency=request.agency,
                 normalized_text=form.cleaned_data["normalized_text"],
-                actor=request.user,
+                actor=signed_in_user(request),
             )
             messages.success(request, _("Dismissed."))
         elif form.cleaned_data["intent"] is None:
@@ -399,7 +400,7 @@ def unanswered(request: AgencyRequest) -> HttpResponse:
                 agency=request.agency,
                 normalized_text=form.cleaned_data["normalized_text"],
                 intent=form.cleaned_data["intent"],
-                actor=request.user,
+                actor=signed_in_user(request),
             )
             if example is not None:
                 messages.success(

@@ -1,9 +1,9 @@
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.audit.models import AuditEvent
 
@@ -11,7 +11,7 @@ from tremplin.audit.models import AuditEvent
 def audit_log(
     *,
     agency: Agency,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     client_id: int | None = None,

@@ -271,7 +271,8 @@ DIGITAL_PROFILES = [
         "uses": ["email", "whatsapp"],
     },
 ]
-NEEDS = [
+# Need code → Priority code, as needs_assessment_create takes them
+NEEDS: list[dict[str, str]] = [
     {Need.EMPLOYMENT: Priority.HIGH, Need.CREDENTIALS: Priority.MEDIUM},
     {
         Need.LANGUAGE: Priority.HIGH,
@@ -286,7 +287,7 @@ NEEDS = [
     },
     {Need.EMPLOYMENT: Priority.MEDIUM, Need.MENTAL_HEALTH: Priority.MEDIUM},
 ]
-REFERRALS = {
+REFERRALS: dict[str, tuple[str, str]] = {
     Need.CREDENTIALS: (ReferralKind.EXTERNAL, "World Education Services (credential evaluation)"),
     Need.LANGUAGE: (ReferralKind.EXTERNAL, "LINC language classes"),
     Need.HOUSING: (ReferralKind.EXTERNAL, "Settlement housing support"),
@@ -321,7 +322,7 @@ def load(demo: DemoNetwork) -> None:
                     counsellor=counsellors[index % len(counsellors)],
                     today=today,
                 )
-            if client.user_id:
+            if client.user is not None:
                 demo.logins.append((slug, "Client", client.user.email))
 
 
@@ -398,7 +399,7 @@ def _enrich(client: Client, *, slug: str, index: int, spec: tuple, counsellor, t
     client_update_contact_preferences(
         client=client, channels=CHANNELS[index % len(CHANNELS)], actor=actor
     )
-    consents = [ConsentPurpose.SERVICE_DELIVERY]
+    consents: list[str] = [ConsentPurpose.SERVICE_DELIVERY]
     if not client.user_id:  # staff recorded the consent the client gave at the desk
         consents += [
             f"contact_{channel}" for channel in client.preferred_channels if channel != "in_person"

@@ -6,16 +6,16 @@ services enforce too), so each error shows beside the field it concerns and noth
 
 import copy
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import User
 from tremplin.clients.models import (
     ArrivalStatus,
     Client,
@@ -134,7 +134,7 @@ class AboutForm(ProfileStepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = language_choices()
+        cast(forms.ChoiceField, self.fields["preferred_language"]).choices = language_choices()
         if not self.staff:
             del self.fields["email"]  # a client's email is their sign-in, changed in their account
 
@@ -333,7 +333,10 @@ class WorkForm(ProfileStepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["education_country"].choices = [("", "—"), *country_choices(_lang())]
+        cast(forms.ChoiceField, self.fields["education_country"]).choices = [
+            ("", "—"),
+            *country_choices(_lang()),
+        ]
         occupation = noc_get(self.client.noc_code)
         if occupation and not self.is_bound:
             self.initial["occupation"] = f"{occupation.code} — {occupation.title(_lang())}"
@@ -412,8 +415,8 @@ class ContactForm(forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         optional = [("", "—"), *ContactChannel.choices]
-        self.fields["channel_2"].choices = optional
-        self.fields["channel_3"].choices = optional
+        cast(forms.ChoiceField, self.fields["channel_2"]).choices = optional
+        cast(forms.ChoiceField, self.fields["channel_3"]).choices = optional
         for purpose in self.consent_purposes:
             text = consent_texts[purpose]
             self.fields[f"consent_{purpose}"] = forms.BooleanField(
@@ -656,23 +659,28 @@ class ClientCreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = language_choices()
+        cast(forms.ChoiceField, self.fields["preferred_language"]).choices = language_choices()
+
+
+class StaffMemberField(forms.ModelChoiceField):
+    """A staff member, shown by name (by email when they have no name)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.email
 
 
 class CounsellorForm(forms.Form):
-    counsellor = forms.ModelChoiceField(
+    counsellor = StaffMemberField(
         label=_("Counsellor"), queryset=None, required=False, empty_label=_("Nobody yet")
     )
 
-    def __init__(self, *args: Any, staff: list[AbstractBaseUser], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["counsellor"]
-        field.queryset = (
+        cast(StaffMemberField, self.fields["counsellor"]).queryset = (
             get_user_model()
             .objects.filter(pk__in=[person.pk for person in staff])
             .order_by("last_name", "first_name")
         )
-        field.label_from_instance = lambda user: user.get_full_name() or user.email
 
 
 class MergeForm(forms.Form):

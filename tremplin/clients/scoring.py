@@ -98,12 +98,13 @@ def _level(score: int) -> str:
 
 
 def _first_channel_sentence(channel: str) -> str:
-    return {
+    sentences: dict[str, str] = {
         ContactChannel.EMAIL: _("We will contact you first by email."),
         ContactChannel.WHATSAPP: _("We will contact you first on WhatsApp."),
         ContactChannel.SMS: _("We will contact you first by text message."),
         ContactChannel.PHONE: _("We will contact you first by phone."),
-    }[channel]
+    }
+    return sentences[channel]
 
 
 def score_digital_assessment(answers: Mapping[str, Any]) -> DigitalAssessmentResult:

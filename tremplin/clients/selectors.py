@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from i18nfield.strings import LazyI18nString
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.clients.consent_texts import DEFAULT_CONSENT_TEXTS
 from tremplin.clients.models import (
@@ -43,14 +43,14 @@ def client_get_for_agency(*, agency: Agency, client_id: int) -> Client:
     return client
 
 
-def client_of_user(*, agency: Agency, user: AbstractBaseUser | AnonymousUser) -> Client | None:
+def client_of_user(*, agency: Agency, user: User | AnonymousUser) -> Client | None:
     """The signed-in person's own client record in this agency, if they have one."""
     if not user.is_authenticated:
         return None
     return Client.objects.filter(agency=agency, user=user).first()
 
 
-def client_get_own(*, agency: Agency, user: AbstractBaseUser | AnonymousUser) -> Client:
+def client_get_own(*, agency: Agency, user: User | AnonymousUser) -> Client:
     """The signed-in client's own record, or 404: a client reaches no other record."""
     client = client_of_user(agency=agency, user=user)
     if client is None:

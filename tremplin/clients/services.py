@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ManyToManyRel
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from i18nfield.strings import LazyI18nString
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.audit.services import audit_log
 from tremplin.clients.consent_texts import DEFAULT_CONSENT_TEXTS
@@ -41,7 +42,7 @@ from tremplin.clients.scoring import score_digital_assessment
 from tremplin.clients.validation import check_client_record, normalise_phone, search_text_for
 
 # Who acts: a signed-in person, or None for the system (demo data, imports).
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 # What intake forms, staff and the assistant may change through client_update().
 EDITABLE_FIELDS = frozenset(
@@ -96,11 +97,11 @@ def client_create(
     actor: Actor,
     first_name: str,
     last_name: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     email: str = "",
     phone: str = "",
     preferred_language: str = "en",
-    counsellor: AbstractBaseUser | None = None,
+    counsellor: User | None = None,
 ) -> Client:
     client = Client(
         agency=agency,
@@ -194,9 +195,9 @@ def client_set_languages(
     return client
 
 
-def _person(actor: Actor) -> AbstractBaseUser | None:
+def _person(actor: Actor) -> User | None:
     """The user to store on a row (None for the system or an anonymous visitor)."""
-    return actor if actor is not None and actor.is_authenticated else None  # type: ignore[return-value]
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _is_self(client: Client, actor: Actor) -> bool:
@@ -240,9 +241,7 @@ def client_update_contact_preferences(
 
 
 @transaction.atomic
-def client_assign_counsellor(
-    *, client: Client, counsellor: AbstractBaseUser | None, actor: Actor
-) -> Client:
+def client_assign_counsellor(*, client: Client, counsellor: User | None, actor: Actor) -> Client:
     if client.counsellor_id != (counsellor.pk if counsellor else None):
         client.counsellor = counsellor
         client.save(update_fields=["counsellor", "updated_at"])
@@ -390,7 +389,7 @@ def referral_create(
     return referral
 
 
-_STATUS_DATE_FIELD = {
+_STATUS_DATE_FIELD: dict[str, str] = {
     ReferralStatus.ACCEPTED: "accepted_on",
     ReferralStatus.COMPLETED: "completed_on",
     ReferralStatus.DECLINED: "declined_on",
@@ -492,7 +491,7 @@ def consent_update(*, client: Client, choices: Mapping[str, bool], actor: Actor)
 
 
 @transaction.atomic
-def case_note_create(*, client: Client, author: AbstractBaseUser, body: str) -> CaseNote:
+def case_note_create(*, client: Client, author: User, body: str) -> CaseNote:
     if not body.strip():
         raise ValidationError(_("This field is required."), code="required")
     note = CaseNote.objects.with_scope(agency=client.agency).create(
@@ -505,7 +504,7 @@ def case_note_create(*, client: Client, author: AbstractBaseUser, body: str) -> 
 
 
 @transaction.atomic
-def case_note_update(*, note: CaseNote, actor: AbstractBaseUser, body: str) -> CaseNote:
+def case_note_update(*, note: CaseNote, actor: User, body: str) -> CaseNote:
     """Only the author edits a note; the previous text is kept as a revision."""
     if note.author_id != actor.pk:
         raise PermissionDenied
@@ -582,15 +581,17 @@ def client_merge(*, keep: Client, duplicate: Client, actor: Actor) -> Client:
     moved: dict[str, int] = {}
     skipped: dict[str, int] = {}
     for relation in Client._meta.related_objects:
-        if relation.many_to_many:
+        if isinstance(relation, ManyToManyRel):
             through = relation.through
+            assert through is not None  # set (auto-created if not declared) when models load
             field = next(
                 f.name for f in through._meta.fields if f.is_relation and f.related_model is Client
             )
             queryset = through._base_manager.filter(**{field: duplicate})
         else:
             field = relation.field.name
-            queryset = relation.related_model._base_manager.filter(**{field: duplicate})
+            # The model holding the foreign key (what relation.related_model returns).
+            queryset = relation.field.model._base_manager.filter(**{field: duplicate})
         count, left = _move_rows(queryset, field, keep)
         label = queryset.model._meta.label_lower
         if count:

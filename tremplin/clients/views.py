@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tremplin.accounts.selectors import signed_in_user
 from tremplin.agencies.policy import Perm, agency_view, has_perm
 from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.roles import Role
@@ -282,7 +283,9 @@ def client_new(request: AgencyRequest) -> HttpResponse:
                     email=data["email"],
                     phone=data["phone"],
                     preferred_language=data["preferred_language"],
-                    counsellor=request.user if Role.COUNSELLOR in request.agency_roles else None,
+                    counsellor=(
+                        signed_in_user(request) if Role.COUNSELLOR in request.agency_roles else None
+                    ),
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -447,7 +450,7 @@ def case_notes(request: AgencyRequest, client_id: int) -> HttpResponse:
     form = client_forms.CaseNoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.case_note_create(
-            client=client, author=request.user, body=form.cleaned_data["body"]
+            client=client, author=signed_in_user(request), body=form.cleaned_data["body"]
         )
         messages.success(request, _("Note saved."))
         return redirect(_url(request, "notes", client_id=client.pk))
@@ -470,7 +473,9 @@ def case_note_edit(request: AgencyRequest, client_id: int, casenote_id: int) -> 
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_note_update(note=note, actor=request.user, body=form.cleaned_data["body"])
+            services.case_note_update(
+                note=note, actor=signed_in_user(request), body=form.cleaned_data["body"]
+            )
         except PermissionDenied as error:
             raise Http404 from error
         messages.success(request, _("Note updated. The earlier text is kept in its history."))

@@ -186,7 +186,7 @@ USE_TZ = True
 TIME_ZONE = "America/Toronto"
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(WORK_DIR / "staticfiles")))
+STATIC_ROOT: Path | None = Path(env_str("STATIC_ROOT", str(WORK_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(WORK_DIR / "media")))
 STORAGES = {

@@ -2,7 +2,8 @@
 
 The same pages serve both owners; `Author` says whose courses are edited and builds the URLs
 (agency pages under /a/<agency>/learning/staff/author/…, network pages under /network/learning/…).
-The views in views.py and network_views.py only declare access and hand over to these functions.
+The views in views.py and network_views.py only declare access and hand over to these functions,
+which take a plain HttpRequest: a network page has no `request.agency` (whose courses: `Author`).
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -74,7 +75,7 @@ class Author:
 
 
 def author_for_agency(request: AgencyRequest) -> Author:
-    agency: Agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     return Author(network=agency.network, agency=agency)
 
 
@@ -86,17 +87,17 @@ def author_for_network() -> Author:
 
 
 def _render(
-    request: AgencyRequest, author: Author, template: str, context: dict[str, Any]
+    request: HttpRequest, author: Author, template: str, context: dict[str, Any]
 ) -> HttpResponse:
     return render(request, f"learning/author/{template}", {"author": author, **context})
 
 
-def _refused(request: AgencyRequest, error: ValidationError) -> None:
+def _refused(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
-def course_list(request: AgencyRequest, author: Author) -> HttpResponse:
+def course_list(request: HttpRequest, author: Author) -> HttpResponse:
     shared: list[Course] = []
     if author.agency is not None:
         shared = list(course_list_for_agency(agency=author.agency).filter(agency__isnull=True))
@@ -112,7 +113,7 @@ def course_list(request: AgencyRequest, author: Author) -> HttpResponse:
     )
 
 
-def course_new(request: AgencyRequest, author: Author) -> HttpResponse:
+def course_new(request: HttpRequest, author: Author) -> HttpResponse:
     form = CourseForm(
         request.POST or None,
         counterparts=author.counterparts(),
@@ -137,7 +138,7 @@ def course_new(request: AgencyRequest, author: Author) -> HttpResponse:
     return _render(request, author, "course_form.html", {"form": form})
 
 
-def course_edit(request: AgencyRequest, author: Author, course_id: int) -> HttpResponse:
+def course_edit(request: HttpRequest, author: Author, course_id: int) -> HttpResponse:
     course = course_get_for_editing(owner=author.owner, course_id=course_id)
     form = CourseForm(
         request.POST or None,
@@ -175,7 +176,7 @@ def course_edit(request: AgencyRequest, author: Author, course_id: int) -> HttpR
     )
 
 
-def module_new(request: AgencyRequest, author: Author, course_id: int) -> HttpResponse:
+def module_new(request: HttpRequest, author: Author, course_id: int) -> HttpResponse:
     course = course_get_for_editing(owner=author.owner, course_id=course_id)
     form = ModuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -185,7 +186,7 @@ def module_new(request: AgencyRequest, author: Author, course_id: int) -> HttpRe
     return _render(request, author, "module_form.html", {"form": form, "course": course})
 
 
-def module_edit(request: AgencyRequest, author: Author, module_id: int) -> HttpResponse:
+def module_edit(request: HttpRequest, author: Author, module_id: int) -> HttpResponse:
     module = module_get_for_editing(owner=author.owner, module_id=module_id)
     form = ModuleForm(request.POST or None, instance=module)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +201,7 @@ def module_edit(request: AgencyRequest, author: Author, module_id: int) -> HttpR
     )
 
 
-def lesson_new(request: AgencyRequest, author: Author, module_id: int) -> HttpResponse:
+def lesson_new(request: HttpRequest, author: Author, module_id: int) -> HttpResponse:
     module = module_get_for_editing(owner=author.owner, module_id=module_id)
     modules = course_modules(course=module.course)
     form = LessonForm(
@@ -216,7 +217,7 @@ def lesson_new(request: AgencyRequest, author: Author, module_id: int) -> HttpRe
     return _render(request, author, "lesson_form.html", {"form": form, "course": module.course})
 
 
-def lesson_edit(request: AgencyRequest, author: Author, lesson_id: int) -> HttpResponse:
+def lesson_edit(request: HttpRequest, author: Author, lesson_id: int) -> HttpResponse:
     lesson = lesson_get_for_editing(owner=author.owner, lesson_id=lesson_id)
     form = LessonForm(
         request.POST or None,
@@ -246,7 +247,7 @@ def lesson_edit(request: AgencyRequest, author: Author, lesson_id: int) -> HttpR
     )
 
 
-def lesson_delete(request: AgencyRequest, author: Author, lesson_id: int) -> HttpResponse:
+def lesson_delete(request: HttpRequest, author: Author, lesson_id: int) -> HttpResponse:
     lesson = lesson_get_for_editing(owner=author.owner, lesson_id=lesson_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -256,7 +257,7 @@ def lesson_delete(request: AgencyRequest, author: Author, lesson_id: int) -> Htt
     return redirect(author.url("course_edit", course_id=course_id))
 
 
-def question_new(request: AgencyRequest, author: Author, lesson_id: int) -> HttpResponse:
+def question_new(request: HttpRequest, author: Author, lesson_id: int) -> HttpResponse:
     lesson = lesson_get_for_editing(owner=author.owner, lesson_id=lesson_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -290,7 +291,7 @@ def question_new(request: AgencyRequest, author: Author, lesson_id: int) -> Http
     )
 
 
-def question_delete(request: AgencyRequest, author: Author, question_id: int) -> HttpResponse:
+def question_delete(request: HttpRequest, author: Author, question_id: int) -> HttpResponse:
     question = question_get_for_editing(owner=author.owner, question_id=question_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -300,7 +301,7 @@ def question_delete(request: AgencyRequest, author: Author, question_id: int) ->
     return redirect(author.url("lesson_edit", lesson_id=lesson_id))
 
 
-def course_export(request: AgencyRequest, author: Author, course_id: int) -> HttpResponse:
+def course_export(request: HttpRequest, author: Author, course_id: int) -> HttpResponse:
     """Download a course as one JSON file: any course this agency offers, or a network course."""
     if author.agency is not None:
         course = course_get_for_agency(
@@ -316,7 +317,7 @@ def course_export(request: AgencyRequest, author: Author, course_id: int) -> Htt
 
 
 @require_POST
-def course_import(request: AgencyRequest, author: Author) -> HttpResponse:
+def course_import(request: HttpRequest, author: Author) -> HttpResponse:
     form = CourseImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:

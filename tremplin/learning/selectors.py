@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Membership, Network
 from tremplin.agencies.roles import STAFF_ROLES, Role
 from tremplin.learning.models import (
@@ -183,9 +183,7 @@ def course_outline(*, course: Course, enrolment: Enrolment | None = None) -> Out
     )
 
 
-def enrolment_list_for_user(
-    *, agency: Agency, user: AbstractBaseUser | AnonymousUser
-) -> QuerySet[Enrolment]:
+def enrolment_list_for_user(*, agency: Agency, user: User | AnonymousUser) -> QuerySet[Enrolment]:
     """A learner's enrolments in this agency, with course, certificate and last lesson loaded
     (`percent_complete`, `completed_at`, `course` need no query per row). For the assistant too."""
     if not user.is_authenticated:
@@ -199,7 +197,7 @@ def enrolment_list_for_user(
 
 
 def enrolment_get_for_learner(
-    *, agency: Agency, user: AbstractBaseUser | AnonymousUser, course: Course
+    *, agency: Agency, user: User | AnonymousUser, course: Course
 ) -> Enrolment | None:
     return enrolment_list_for_user(agency=agency, user=user).filter(course=course).first()
 
@@ -218,7 +216,7 @@ def lesson_get_for_learner(*, agency: Agency, audience: str, lesson_id: int) -> 
 
 
 def quiz_attempt_get_for_learner(
-    *, agency: Agency, user: AbstractBaseUser | AnonymousUser, quiz_attempt_id: int
+    *, agency: Agency, user: User | AnonymousUser, quiz_attempt_id: int
 ) -> QuizAttempt:
     attempt = (
         QuizAttempt.objects.with_scope(agency=agency)
@@ -232,7 +230,7 @@ def quiz_attempt_get_for_learner(
 
 
 def certificate_get_for_agency(
-    *, agency: Agency, certificate_id: int, user: AbstractBaseUser | AnonymousUser | None = None
+    *, agency: Agency, certificate_id: int, user: User | AnonymousUser | None = None
 ) -> Certificate:
     """A certificate of this agency; with `user`, only that learner's own."""
     certificates = Certificate.objects.with_scope(agency=agency).filter(

@@ -4,7 +4,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,7 +35,7 @@ from tremplin.learning.models import (
 )
 from tremplin.learning.progress import TIME_CAP_PER_OPENING, Outline
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 COURSE_FIELDS = {
     "title",
@@ -328,9 +327,7 @@ def question_delete(*, question: Question, actor: Actor) -> Question:
 # ---------------------------------------------------------------- learners
 
 
-def _learner_may_take(
-    *, agency: Agency, user: AbstractBaseUser | AnonymousUser, course: Course
-) -> bool:
+def _learner_may_take(*, agency: Agency, user: User | AnonymousUser, course: Course) -> bool:
     roles = roles_in_agency(user=user, agency=agency)
     if course.audience == Audience.STAFF:
         return bool(roles & STAFF_ROLES)
@@ -339,7 +336,7 @@ def _learner_may_take(
 
 @transaction.atomic
 def enrolment_create(
-    *, agency: Agency, course: Course, user: AbstractBaseUser | AnonymousUser, actor: Actor
+    *, agency: Agency, course: Course, user: User | AnonymousUser, actor: Actor
 ) -> Enrolment:
     """Enrol `user` (themselves when actor is user, or by staff) in a course the agency offers."""
     from tremplin.learning.selectors import course_is_offered_by

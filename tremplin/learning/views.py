@@ -297,10 +297,10 @@ _LEARNER_PAGES: dict[str, Callable[..., HttpResponseBase]] = {
     "file": lesson_file,
     "certificate": certificate_download,
 }
-LEARNER_PAGES: dict[str, dict[str, Callable[..., HttpResponse]]] = {
+LEARNER_PAGES: dict[str, dict[str, Callable[..., HttpResponseBase]]] = {
     name: {
-        Audience.CLIENTS: agency_view(perm=Perm.CLIENT_AREA)(page),  # type: ignore[arg-type]
-        Audience.STAFF: agency_view(perm=Perm.STAFF_AREA)(page),  # type: ignore[arg-type]
+        Audience.CLIENTS: agency_view(perm=Perm.CLIENT_AREA)(page),
+        Audience.STAFF: agency_view(perm=Perm.STAFF_AREA)(page),
     }
     for name, page in _LEARNER_PAGES.items()
 }

@@ -1,10 +1,10 @@
 """Sending messages to people: one service for every channel, delivered by a background task."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.audit.services import audit_log
 from tremplin.clients.models import Client
@@ -36,7 +36,7 @@ def message_send(
     language: str,
     client: Client | None = None,
     to: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     is_reply: bool = False,
 ) -> OutboundMessage:
     """Queue `text` for `client` (or the address `to`) on `channel`; a task sends it after commit.

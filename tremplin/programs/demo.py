@@ -4,6 +4,7 @@ with attendance and a recording. A network template (pre-arrival orientation) is
 one agency and left for the others to adopt."""
 
 from datetime import date, datetime, time, timedelta
+from typing import NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -33,7 +34,19 @@ from tremplin.programs.services import RegistrationRefused, SessionDetails
 
 T = LazyI18nString
 
-ESSENTIALS = {
+# (key, service type, title by language, topic keywords)
+ElementSpec = tuple[str, ServiceType, dict[str, str], str]
+
+
+class ProgramSpec(TypedDict):
+    title: dict[str, str]  # language → text
+    description: dict[str, str]
+    elements: list[ElementSpec]
+    pre_arrival_allowed: NotRequired[bool]
+    categories: NotRequired[list[ImmigrationCategory]]
+
+
+ESSENTIALS: ProgramSpec = {
     "title": {"en": "Job search essentials", "fr": "L'essentiel de la recherche d'emploi"},
     "description": {
         "en": "From your first information session to your first interview: resume, interview practice, digital skills and one-to-one job-search support.",
@@ -75,7 +88,7 @@ ESSENTIALS = {
         ),
     ],
 }
-CONNECTIONS = {
+CONNECTIONS: ProgramSpec = {
     "title": {"en": "Connections to work", "fr": "Passerelles vers l'emploi"},
     "description": {
         "en": "Mentoring with professionals in your field, a peer networking circle, hiring events with local employers and follow-up once you are hired.",
@@ -117,7 +130,7 @@ CONNECTIONS = {
         ImmigrationCategory.CITIZEN,
     ],
 }
-PRE_ARRIVAL_TEMPLATE = {
+PRE_ARRIVAL_TEMPLATE: ProgramSpec = {
     "title": {
         "en": "Pre-arrival employment orientation",
         "fr": "Orientation à l'emploi avant l'arrivée",

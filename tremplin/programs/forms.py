@@ -1,5 +1,5 @@
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -20,6 +20,9 @@ from tremplin.programs.models import (
     SessionLanguage,
 )
 from tremplin.programs.services import MAX_SERIES_OCCURRENCES, SessionDetails
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 ANY = [("", _("Any"))]
@@ -258,7 +261,7 @@ class SessionForm(I18nForm):
         )
 
 
-def mode_choices(session: Session) -> list[tuple[str, str]]:
+def mode_choices(session: Session) -> list[tuple[str, "StrOrPromise"]]:
     return [(mode, AttendanceMode(mode).label) for mode in session.modes]
 
 
@@ -267,7 +270,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mode"].choices = mode_choices(session)
+        cast(forms.ChoiceField, self.fields["mode"]).choices = mode_choices(session)
         if len(session.modes) == 1:
             self.fields["mode"].initial = session.modes[0]
 
@@ -286,7 +289,7 @@ class StaffRegisterForm(forms.Form):
 
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mode"].choices = mode_choices(session)
+        cast(forms.ChoiceField, self.fields["mode"]).choices = mode_choices(session)
 
 
 class ModeForm(forms.Form):

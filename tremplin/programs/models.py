@@ -226,6 +226,8 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(agency="agency")
+    # Not a field: the catalogue view sets it on each listed session (the reader's registration).
+    my_registration: "Registration | None"
 
     class Meta:
         verbose_name = _("session")

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -57,7 +56,7 @@ from tremplin.programs.models import (
 from tremplin.programs.search import search_words
 from tremplin.programs.selectors import eligibility_problem
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 # Lock the session row before counting seats. Only the concurrency test's control run turns
 # this off, to prove that the test catches overbooking when the lock is missing.
