@@ -3,15 +3,26 @@
 Train from a knowledge base (or database rows), then predict language, intent,
 decision (answer / clarify / out_of_scope) and entities for each message.
 """
+
 from tremplin.assistant.nlu.encoders import EmbeddingCache, Encoder, get_encoder
 from tremplin.assistant.nlu.engine import Prediction, Understanding, train, train_from_examples
 from tremplin.assistant.nlu.kb import Intent, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from tremplin.assistant.nlu.langid import identify_language
 
 __all__ = [
-    "EmbeddingCache", "Encoder", "Intent", "KnowledgeBase", "KnowledgeBaseError", "Prediction",
-    "Understanding", "evaluate_cases", "get_encoder", "identify_language", "load_knowledge_base",
-    "train", "train_from_examples",
+    "EmbeddingCache",
+    "Encoder",
+    "Intent",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "Prediction",
+    "Understanding",
+    "evaluate_cases",
+    "get_encoder",
+    "identify_language",
+    "load_knowledge_base",
+    "train",
+    "train_from_examples",
 ]
 
 

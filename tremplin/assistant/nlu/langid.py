@@ -5,6 +5,7 @@ without a model; everything else goes to lingua restricted to the languages
 clients write in, with a prior towards English and French because agency
 clients mostly write those, and short Latin-script messages are ambiguous.
 """
+
 from __future__ import annotations
 
 import threading
@@ -14,17 +15,48 @@ from functools import lru_cache
 
 # Languages lingua may answer; ISO 639-1.
 CANDIDATE_LANGUAGES: tuple[str, ...] = (
-    "en", "fr", "es", "pt", "it", "de", "ro", "pl", "tr", "vi", "tl", "so", "sw",
-    "ar", "fa", "ur", "pa", "hi", "zh", "ko", "uk", "ru",
+    "en",
+    "fr",
+    "es",
+    "pt",
+    "it",
+    "de",
+    "ro",
+    "pl",
+    "tr",
+    "vi",
+    "tl",
+    "so",
+    "sw",
+    "ar",
+    "fa",
+    "ur",
+    "pa",
+    "hi",
+    "zh",
+    "ko",
+    "uk",
+    "ru",
 )
 PREFERRED_LANGUAGES: tuple[str, ...] = ("en", "fr")
 # A preferred language wins when lingua gives it at least this share of the top score.
 PREFERRED_RATIO = 0.5
 # Unicode script (first word of the character name) -> language when unambiguous.
 SCRIPT_LANGUAGE: dict[str, str] = {
-    "GURMUKHI": "pa", "CJK": "zh", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja",
-    "GREEK": "el", "HEBREW": "he", "THAI": "th", "ETHIOPIC": "am", "BENGALI": "bn",
-    "TAMIL": "ta", "GUJARATI": "gu", "KHMER": "km", "MYANMAR": "my",
+    "GURMUKHI": "pa",
+    "CJK": "zh",
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "GREEK": "el",
+    "HEBREW": "he",
+    "THAI": "th",
+    "ETHIOPIC": "am",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+    "GUJARATI": "gu",
+    "KHMER": "km",
+    "MYANMAR": "my",
 }
 UKRAINIAN_ONLY_LETTERS = set("іїєґ")
 RUSSIAN_ONLY_LETTERS = set("ыэъё")
@@ -52,8 +84,10 @@ class LanguageIdentifier:
             if self._detector is None:
                 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-                languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-                             for code in CANDIDATE_LANGUAGES]
+                languages = [
+                    Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+                    for code in CANDIDATE_LANGUAGES
+                ]
                 builder = LanguageDetectorBuilder.from_languages(*languages)
                 if not self.high_accuracy:
                     builder = builder.with_low_accuracy_mode()
@@ -69,7 +103,11 @@ class LanguageIdentifier:
         if not scripts:
             return self.default
         script, _ = scripts.most_common(1)[0]
-        if script == "HIRAGANA" or script == "KATAKANA" or (script == "CJK" and (scripts["HIRAGANA"] or scripts["KATAKANA"])):
+        if (
+            script == "HIRAGANA"
+            or script == "KATAKANA"
+            or (script == "CJK" and (scripts["HIRAGANA"] or scripts["KATAKANA"]))
+        ):
             return "ja"
         if script in SCRIPT_LANGUAGE:
             return SCRIPT_LANGUAGE[script]
