@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from tremplin.agencies.roles import Role
@@ -19,6 +21,15 @@ def _tests_run_unscoped():
     """Tests set up and inspect data across agencies; requests still enter their own scope."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in English: a request made through the test client leaves its page's
+    language active in the thread, which would change what a later test's reverse() returns."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
