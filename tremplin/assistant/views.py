@@ -33,10 +33,20 @@ from tremplin.assistant.forms import (
     UnansweredForm,
 )
 from tremplin.assistant.models import Conversation, ConversationStatus
-from tremplin.assistant.ratelimit import rate_limited
 from tremplin.audit.services import audit_log
 from tremplin.clients.selectors import client_of_user
+from tremplin.core.ratelimit import rate_limited
 from tremplin.messaging.services import MessageNotAllowed
+
+
+def _sender_limited(sender: str) -> bool:
+    return rate_limited(
+        bucket="assistant",
+        key=sender,
+        limit=settings.ASSISTANT_RATE_LIMIT,
+        window_seconds=settings.ASSISTANT_RATE_WINDOW_SECONDS,
+    )
+
 
 RATE_LIMITED = gettext_lazy(
     "You are sending messages too quickly. Please wait a few minutes and try again."
@@ -102,7 +112,7 @@ def chat(request: AgencyRequest) -> HttpResponse:
         return render(request, "assistant/chat.html", chat_context(request))
     form = ChatForm(request.POST)
     error: str | Promise | None = None
-    if rate_limited(sender=f"ip:{_client_ip(request)}"):
+    if _sender_limited(f"ip:{_client_ip(request)}"):
         error = RATE_LIMITED
     elif not form.is_valid():
         error = str(form.errors["message"][0])
@@ -190,7 +200,7 @@ def sms_webhook(request: AgencyRequest) -> HttpResponse:
     if phone is not None:
         with translation.override(request.agency.default_language):
             body = request.POST.get("Body", "")
-            if rate_limited(sender=f"phone:{phone}"):
+            if _sender_limited(f"phone:{phone}"):
                 response.message(str(RATE_LIMITED))
             elif len(body) > settings.ASSISTANT_MAX_MESSAGE_CHARS:
                 response.message(

@@ -26,6 +26,7 @@ from tremplin.agencies.policy import Perm, agency_view, has_perm
 from tremplin.agencies.requests import AgencyRequest
 from tremplin.clients.models import Client
 from tremplin.clients.selectors import client_get_for_agency, client_of_user
+from tremplin.core.ratelimit import rate_limited
 from tremplin.programs import selectors, services
 from tremplin.programs.calendars import calendar_response
 from tremplin.programs.forms import (
@@ -50,6 +51,7 @@ from tremplin.programs.models import (
 )
 
 SESSIONS_PER_PAGE = 20
+SELF_CHECK_IN_ATTEMPTS = 5
 
 
 def _url(name: str, request: AgencyRequest, **kwargs: Any) -> str:
@@ -321,6 +323,11 @@ def self_check_in(request: AgencyRequest, session_id: int) -> HttpResponse:
     client = _client_or_404(request)
     form = SelfCheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _too_many_code_guesses(client, session):
+            form.add_error("code", _("Too many attempts. Please ask a staff member at the door."))
+            return render(
+                request, "programs/self_check_in.html", {"session": session, "form": form}
+            )
         try:
             services.attendance_self_check_in(
                 session=session, client=client, code=form.cleaned_data["code"], actor=request.user
@@ -331,6 +338,16 @@ def self_check_in(request: AgencyRequest, session_id: int) -> HttpResponse:
             messages.success(request, _("You are checked in. Welcome!"))
             return _redirect("session_detail", request, session_id=session.pk)
     return render(request, "programs/self_check_in.html", {"session": session, "form": form})
+
+
+def _too_many_code_guesses(client: Client, session: Session) -> bool:
+    # A six-digit code must not be guessable by trying: a few tries per person and session.
+    return rate_limited(
+        bucket="self-check-in",
+        key=f"{client.pk}:{session.pk}",
+        limit=SELF_CHECK_IN_ATTEMPTS,
+        window_seconds=15 * 60,
+    )
 
 
 @agency_view(perm=Perm.CLIENT_AREA)

@@ -284,6 +284,29 @@ def test_self_check_in_with_the_code(signed_in, agency, me):
     assert "You are checked in." in response.text
 
 
+def test_self_check_in_code_cannot_be_guessed_by_trying(signed_in, agency, me):
+    from django.core.cache import cache
+
+    cache.clear()
+    start = timezone.now() + timedelta(minutes=10)
+    session = SessionFactory(
+        element__program__agency=agency, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    registration = services.registration_create(
+        session=session, client=me, mode="in_person", actor=None
+    )
+    target = url("self_check_in", agency, session_id=session.pk)
+    wrong = "000000" if session.check_in_code != "000000" else "111111"
+    for _ in range(5):
+        assert "That code is not this session" in signed_in.post(target, {"code": wrong}).text
+    # The right code is refused too once the tries are spent: nothing is written.
+    response = signed_in.post(target, {"code": session.check_in_code})
+    assert "Too many attempts. Please ask a staff member at the door." in response.text
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    cache.clear()
+
+
 def test_client_calendar_feed_and_session_ics(signed_in, client, agency, session, me):
     registration = services.registration_create(
         session=session, client=me, mode="online", actor=None
