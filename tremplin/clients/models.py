@@ -127,6 +127,30 @@ CHANNEL_CONSENT: dict[str, str] = {
 }
 
 
+# The profile a person gives at intake, in form order: what client_update() may change, what
+# a merge fills in from a duplicate, and what an access request exports.
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_date",
+    "preferred_language",
+    "arrival_status",
+    "expected_arrival_date",
+    "destination",
+    "arrival_date",
+    "immigration_category",
+    "education_level",
+    "education_country",
+    "noc_code",
+    "years_experience",
+    "employment_goal",
+    "location_type",
+    "postal_area",
+)
+
+
 class Client(models.Model):
     """A person the agency serves. Linked to a login when they signed up themselves."""
 

@@ -13,13 +13,13 @@
 """
 
 import csv
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from phonenumbers.geodata.locale import LOCALE_DATA
+
+from tremplin.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -47,13 +47,6 @@ def noc_occupations() -> dict[str, Occupation]:
 
 def noc_get(code: str) -> Occupation | None:
     return noc_occupations().get(code)
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: the form in which names and titles are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"\s+", " ", stripped.casefold()).strip()
 
 
 def noc_search(query: str, *, limit: int = 12) -> list[Occupation]:

@@ -18,6 +18,7 @@ from tremplin.agencies.models import Agency
 from tremplin.clients.consent_texts import DEFAULT_CONSENT_TEXTS
 from tremplin.clients.models import (
     CHANNEL_CONSENT,
+    PROFILE_FIELDS,
     ArrivalStatus,
     CaseNote,
     Client,
@@ -31,7 +32,7 @@ from tremplin.clients.models import (
     Need,
     Referral,
 )
-from tremplin.clients.reference import fold
+from tremplin.core.text import fold
 
 MAX_QUERY_LENGTH = 100
 
@@ -301,29 +302,7 @@ def referral_get_for_client(*, client: Client, referral_id: int) -> Referral:
 
 def client_export_data(*, client: Client) -> dict[str, Any]:
     """Everything the agency holds on a client, for an access request (JSON-ready)."""
-    profile_fields = [
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "birth_date",
-        "preferred_language",
-        "preferred_channels",
-        "arrival_status",
-        "expected_arrival_date",
-        "destination",
-        "arrival_date",
-        "immigration_category",
-        "education_level",
-        "education_country",
-        "noc_code",
-        "years_experience",
-        "employment_goal",
-        "location_type",
-        "postal_area",
-        "created_at",
-        "intake_completed_at",
-    ]
+    profile_fields = (*PROFILE_FIELDS, "preferred_channels", "created_at", "intake_completed_at")
     return {
         "client_id": client.pk,
         "agency": client.agency.slug,

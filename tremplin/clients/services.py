@@ -20,6 +20,7 @@ from tremplin.clients.consent_texts import DEFAULT_CONSENT_TEXTS
 from tremplin.clients.intake import intake_progress
 from tremplin.clients.models import (
     CHANNEL_CONSENT,
+    PROFILE_FIELDS,
     CaseNote,
     CaseNoteRevision,
     Client,
@@ -45,28 +46,7 @@ from tremplin.clients.validation import check_client_record, normalise_phone, se
 Actor = User | AnonymousUser | None
 
 # What intake forms, staff and the assistant may change through client_update().
-EDITABLE_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "birth_date",
-        "preferred_language",
-        "arrival_status",
-        "expected_arrival_date",
-        "destination",
-        "arrival_date",
-        "immigration_category",
-        "education_level",
-        "education_country",
-        "noc_code",
-        "years_experience",
-        "employment_goal",
-        "location_type",
-        "postal_area",
-    }
-)
+EDITABLE_FIELDS = frozenset(PROFILE_FIELDS)
 
 
 def _phone_field(raw: str) -> str:
@@ -529,22 +509,14 @@ def case_note_update(*, note: CaseNote, actor: User, body: str) -> CaseNote:
 
 # ---- merge -------------------------------------------------------------------------------
 
-# Profile fields the kept record takes from the duplicate when its own are empty.
+# Profile fields the kept record takes from the duplicate when its own are empty (names,
+# language and arrival status are never empty, so the kept record's own always stand).
 MERGE_FILL_FIELDS = (
-    "email",
-    "phone",
-    "birth_date",
-    "expected_arrival_date",
-    "destination",
-    "arrival_date",
-    "immigration_category",
-    "education_level",
-    "education_country",
-    "noc_code",
-    "years_experience",
-    "employment_goal",
-    "location_type",
-    "postal_area",
+    *(
+        field
+        for field in PROFILE_FIELDS
+        if field not in {"first_name", "last_name", "preferred_language", "arrival_status"}
+    ),
     "counsellor",
     "intake_completed_at",
 )

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.clients.models import ArrivalStatus, Client, ContactChannel
-from tremplin.clients.reference import LANGUAGES, fold, is_country, noc_get
+from tremplin.clients.reference import LANGUAGES, is_country, noc_get
+from tremplin.core.text import fold
 
 PHONE_REGION = "CA"  # numbers typed without a country code are Canadian
 POSTAL_AREA = re.compile(r"^[A-Z]\d[A-Z]$")

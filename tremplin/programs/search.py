@@ -1,14 +1,10 @@
 """Words for topic search: lower case, no accents, so "Résumé", "resume" and "RÉSUMÉS" meet."""
 
 import re
-import unicodedata
+
+from tremplin.core.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def search_words(text: str) -> list[str]:

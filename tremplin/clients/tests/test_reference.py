@@ -5,12 +5,12 @@ from tremplin.clients.reference import (
     LANGUAGES,
     country_choices,
     country_name,
-    fold,
     language_choices,
     noc_get,
     noc_occupations,
     noc_search,
 )
+from tremplin.core.text import fold
 
 
 def test_noc_file_is_valid():
