@@ -9,7 +9,14 @@ import pytest
 from django.core import mail
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# Tests write screenshots where git ignores them; `make screenshots` (TREMPLIN_SCREENSHOTS=docs)
+# refreshes the README's copies in docs/screenshots/ on purpose.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("TREMPLIN_SCREENSHOTS") == "docs"
+    else ROOT / "test-results" / "screenshots"
+)
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -59,7 +66,8 @@ def page(browser, live_server, transactional_db, settings) -> Iterator[object]:
 
 
 def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot to docs/screenshots/<name>.png (shown in the README)."""
+    """Save a full-page screenshot to test-results/screenshots/<name>.png (git-ignored), or to
+    docs/screenshots/ (shown in the README) under `make screenshots`."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

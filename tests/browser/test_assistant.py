@@ -60,3 +60,34 @@ def test_client_registers_for_the_resume_workshop_in_french_through_the_chat(pag
     page.reload()  # the page itself (not only the chat) lists the new registration
     page.locator("main").get_by_text("Atelier CV").first.wait_for()
     screenshot(page, "assistant-my-page")
+
+
+def test_client_registers_online_in_arabic_on_a_phone_and_reads_the_reply_right_to_left(page):
+    with scopes_disabled():
+        agency = AgencyFactory(slug="riverside", default_language="en")
+        person = member(agency=agency, role=Role.CLIENT, first_name="Layla", last_name="Haddad")
+        me = ClientFactory(agency=agency, user=person, first_name="Layla", last_name="Haddad")
+        install_trained_knowledge_base(agency)
+        workshop = make_session(
+            agency, title={"en": "Resume workshop", "fr": "Atelier CV"}, delivery_mode="online"
+        )
+
+    sign_in(page, email=person.email, password=TEST_PASSWORD)
+    page.goto("/en/a/riverside/me/")
+    chat = page.locator("#assistant-chat")
+    message = chat.get_by_label("Your message")
+
+    message.fill("أريد التسجيل في ورشة السيرة الذاتية")
+    chat.get_by_role("button", name="Send").click()
+    question = chat.locator(".chat-text[dir=rtl]", has_text="هل أسجلك")
+    question.wait_for()
+    message.fill("نعم")
+    chat.get_by_role("button", name="Send").click()
+    done = chat.locator(".chat-text[dir=rtl]", has_text="تم!")
+    done.wait_for()
+    assert done.evaluate("element => getComputedStyle(element).direction") == "rtl"
+    screenshot(page, "assistant-arabic-phone")
+
+    with scopes_disabled():
+        registration = Registration.objects.get(client=me, session=workshop)
+    assert (registration.mode, registration.channel) == ("online", "assistant")

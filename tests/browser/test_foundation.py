@@ -23,13 +23,15 @@ def test_client_signs_up_verifies_email_and_reaches_their_space(page):
     screenshot(page, "foundation-signup")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/accounts/confirm-email/"))
-    assert Client.objects.get(email="amal.h@example.org").agency == agency
+    # Nothing but the account exists until the email is verified (docs/privacy.md).
+    assert not Client.objects.filter(email="amal.h@example.org").exists()
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf".*/a/{agency.slug}/me/"))
     assert page.get_by_role("heading", level=1).inner_text() == "Hello, Amal"
+    assert Client.objects.get(email="amal.h@example.org").agency == agency
 
 
 def test_staff_sign_in_with_totp_then_switch_language_on_the_same_page(page):

@@ -16,11 +16,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from tremplin.agencies.selectors import user_is_staff_anywhere
+from tremplin.agencies.requests import roles_of_request
 
-SESSION_IS_STAFF = "tremplin_is_staff"
 SESSION_LAST_SEEN = "tremplin_last_seen"
-SESSION_MFA_READY = "tremplin_mfa_ready"
 # Refresh the idle clock at most once a minute, so a staff page view is not a session write.
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
@@ -38,9 +36,9 @@ class StaffSessionMiddleware:
         if not user.is_authenticated:
             return self.get_response(request)
         session = request.session
-        if SESSION_IS_STAFF not in session:
-            session[SESSION_IS_STAFF] = user_is_staff_anywhere(user=user) or user.is_superuser
-        if not session[SESSION_IS_STAFF]:
+        # Evaluated on every request from the current roles and authenticators (never cached in
+        # the session): a client granted a staff role needs TOTP on the very next request.
+        if not (user.is_superuser or roles_of_request(request).is_staff_anywhere):
             return self.get_response(request)
 
         now = int(time.time())
@@ -56,10 +54,8 @@ class StaffSessionMiddleware:
             session[SESSION_LAST_SEEN] = now
             session.set_expiry(settings.STAFF_IDLE_TIMEOUT_SECONDS)
 
-        if not session.get(SESSION_MFA_READY):
-            if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
-                session[SESSION_MFA_READY] = True
-            elif not MFA_EXEMPT_PATH.match(request.path_info):
+        if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            if not MFA_EXEMPT_PATH.match(request.path_info):
                 messages.warning(
                     request,
                     _(

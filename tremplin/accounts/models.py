@@ -3,6 +3,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.agencies.models import validate_time_zone
@@ -49,6 +50,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Sign-in and sign-up look emails up in any case (email__iexact is UPPER() = UPPER()).
+        indexes = [models.Index(Upper("email"), name="user_email_ci")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

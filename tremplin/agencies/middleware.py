@@ -14,13 +14,9 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from tremplin.agencies.policy import permissions_for_roles
+from tremplin.agencies.requests import roles_of_request
 from tremplin.agencies.roles import Role
-from tremplin.agencies.selectors import (
-    agency_get_active,
-    memberships_of_user,
-    network_roles,
-    roles_in_agency,
-)
+from tremplin.agencies.selectors import agency_get_active, memberships_of_user
 
 
 class AgencyMiddleware:
@@ -31,7 +27,8 @@ class AgencyMiddleware:
         request.agency = None  # type: ignore[attr-defined]
         request.agency_roles = frozenset()  # type: ignore[attr-defined]
         request.agency_perms = frozenset()  # type: ignore[attr-defined]
-        request.network_perms = permissions_for_roles(network_roles(user=request.user))  # type: ignore[attr-defined]
+        roles_of_user = roles_of_request(request)
+        request.network_perms = permissions_for_roles(roles_of_user.network)  # type: ignore[attr-defined]
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -45,7 +42,7 @@ class AgencyMiddleware:
             with scope(), timezone.override(own_zone or None):
                 return self.get_response(request)
         agency = agency_get_active(slug=slug)
-        roles = roles_in_agency(user=request.user, agency=agency)
+        roles = roles_of_user.in_agency(agency)
         request.agency = agency  # type: ignore[attr-defined]
         request.agency_roles = roles  # type: ignore[attr-defined]
         request.agency_perms = permissions_for_roles(roles)  # type: ignore[attr-defined]

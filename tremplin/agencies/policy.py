@@ -33,6 +33,7 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit_view"
     AGENCY_MANAGE = "agency_manage"  # staff, locations, settings
     NETWORK_AREA = "network_area"  # network-wide aggregates and shared catalogue
+    EMPLOYERS_MANAGE = "employers_manage"  # employers, job postings, hiring events, mentoring
 
 
 _FOLLOW_CLIENTS = {
@@ -46,7 +47,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CLIENT: frozenset({Perm.CLIENT_AREA}),
     Role.EMPLOYER: frozenset({Perm.EMPLOYER_AREA}),
     Role.FACILITATOR: frozenset(_FOLLOW_CLIENTS),
-    Role.COUNSELLOR: frozenset(_FOLLOW_CLIENTS | {Perm.CLIENTS_MANAGE, Perm.CASE_NOTES}),
+    Role.COUNSELLOR: frozenset(
+        _FOLLOW_CLIENTS | {Perm.CLIENTS_MANAGE, Perm.CASE_NOTES, Perm.EMPLOYERS_MANAGE}
+    ),
     Role.AGENCY_ADMIN: frozenset(
         _FOLLOW_CLIENTS
         | {
@@ -57,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REPORTS_VIEW,
             Perm.AUDIT_VIEW,
             Perm.AGENCY_MANAGE,
+            Perm.EMPLOYERS_MANAGE,
         }
     ),
     NetworkRole.NETWORK_ADMIN: frozenset({Perm.NETWORK_AREA}),

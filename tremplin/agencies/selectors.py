@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
@@ -49,10 +51,37 @@ def memberships_of_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def user_is_staff_anywhere(*, user: User) -> bool:
-    if NetworkMembership.objects.filter(user=user).exists():
-        return True
-    return memberships_of_user(user=user).filter(role__in=STAFF_ROLES).exists()
+@dataclass(frozen=True)
+class UserRoles:
+    """Every current role of one person: in the network, and in each active agency."""
+
+    network: frozenset[str]
+    by_agency: dict[int, frozenset[str]]
+
+    @property
+    def is_staff_anywhere(self) -> bool:
+        return bool(self.network) or any(roles & STAFF_ROLES for roles in self.by_agency.values())
+
+    def in_agency(self, agency: Agency) -> frozenset[str]:
+        return self.by_agency.get(agency.pk, frozenset())
+
+
+def user_roles(*, user: User | AnonymousUser) -> UserRoles:
+    """A person's roles as the database says now, in two queries (the middlewares read it once
+    per request, so a role granted or removed counts from the next request on)."""
+    if not user.is_authenticated:
+        return UserRoles(network=frozenset(), by_agency={})
+    by_agency: dict[int, set[str]] = {}
+    for agency_id, role in (
+        Membership.objects.with_scopes_disabled()
+        .filter(user=user, is_active=True, agency__is_active=True)
+        .values_list("agency_id", "role")
+    ):
+        by_agency.setdefault(agency_id, set()).add(role)
+    return UserRoles(
+        network=network_roles(user=user),
+        by_agency={agency_id: frozenset(roles) for agency_id, roles in by_agency.items()},
+    )
 
 
 def location_list(*, agency: Agency) -> QuerySet[Location]:

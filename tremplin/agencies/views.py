@@ -10,9 +10,11 @@ from tremplin.agencies.selectors import (
     staff_memberships,
 )
 from tremplin.clients.selectors import client_of_user
+from tremplin.core.pagecache import cache_public_page
 
 
 @agency_view(public=True)
+@cache_public_page
 def agency_home(request: AgencyRequest) -> HttpResponse:
     return render(
         request, "agencies/agency_home.html", {"locations": location_list(agency=request.agency)}

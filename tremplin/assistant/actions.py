@@ -28,8 +28,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import User
-from tremplin.assistant.engine import Turn, date_range_of, fold, intent_label, perform
+from tremplin.assistant.dialogue import Choose, Confirm, Step, words_of
 from tremplin.assistant.nlu.entities import extract_mode
+from tremplin.assistant.nlu.reading import has_negation
+from tremplin.assistant.turn import Turn, date_range_of
 from tremplin.clients.models import ArrivalStatus, Client, ContactChannel
 from tremplin.clients.selectors import client_latest_assessment
 from tremplin.clients.services import client_update_contact_preferences
@@ -46,12 +48,11 @@ from tremplin.programs.selectors import (
 )
 from tremplin.programs.services import RegistrationRefused, registration_cancel, registration_create
 
-MAX_CHOICES = 5
+PAGE_SIZE = 5
+MAX_CHOICES = PAGE_SIZE
 
+# How a choice between intents is shown (task intents only: small talk is never offered).
 ACTION_LABELS = {
-    "greeting": _("Say hello"),
-    "goodbye": _("Say goodbye"),
-    "thanks": _("Say thank you"),
     "find_next_sessions": _("Find the next sessions"),
     "register_for_session": _("Register for a session"),
     "cancel_registration": _("Cancel a registration"),
@@ -71,6 +72,7 @@ SIGN_IN_REMOTE = _(
 )
 YES_NO = _("Reply 1 (yes) or 2 (no).")
 NUMBER_PROMPT = _("Type the number of your choice.")
+MORE_PROMPT = _("Type “more” to see more sessions.")
 
 # Entity topics (tremplin.assistant.nlu.entities.TOPICS) as session filters: a service type
 # when the topic is one, else words searched in session titles and topic keywords.
@@ -87,93 +89,88 @@ TOPIC_FILTERS: dict[str, dict[str, str]] = {
 }
 
 CHANNEL_WORDS = {
-    "email": ("email", "e-mail", "e mail", "courriel", "mail"),
-    "sms": ("sms", "text", "texto", "texte", "textos"),
-    "whatsapp": ("whatsapp", "whats app"),
-    "phone": ("phone", "call", "telephone", "appel", "appeler", "appelle"),
+    "email": (
+        "email",
+        "e-mail",
+        "e mail",
+        "courriel",
+        "mail",
+        "correo",
+        "البريد",
+        "ایمیل",
+        "邮件",
+        "이메일",
+    ),
+    "sms": ("sms", "text", "texto", "texte", "textos", "رسالة نصية", "پیامک", "短信", "문자"),
+    "whatsapp": ("whatsapp", "whats app", "واتساب", "واتس اپ"),
+    "phone": (
+        "phone",
+        "call",
+        "telephone",
+        "appel",
+        "appeler",
+        "appelle",
+        "llamada",
+        "teléfono",
+        "هاتف",
+        "تلفن",
+        "电话",
+        "전화",
+    ),
 }
 CHANNEL_ORDER = ["email", "sms", "whatsapp", "phone"]
-NEGATION_WORDS = (
-    "stop",
-    "dont",
-    "don t",
-    "no more",
-    "not",
-    "anymore",
-    "instead",
-    "unsubscribe",
-    "arrete",
-    "arretez",
-    "plus",
-    "pas",
-    "au lieu",
-    "ne",
-)
 PROFILE_WORDS = ("number", "numero", "address", "adresse", "language", "langue")
-YES_WORDS = {
-    "yes",
-    "y",
-    "yeah",
-    "yep",
-    "yup",
-    "ok",
-    "okay",
-    "sure",
-    "confirm",
-    "oui",
-    "ouais",
-    "o",
-    "daccord",
-    "d accord",
-    "confirme",
-    "confirmer",
-    "si",
-    "vas y",
-}
-NO_WORDS = {"no", "n", "nope", "non", "cancel", "annuler", "annule", "pas", "stop", "nan"}
+# The start of "cancel" in the reply languages: a negation before it ("I don't want to
+# cancel") means the client does not want to cancel.
+CANCEL_STEMS = (
+    "cancel",
+    "annul",
+    "cancela",
+    "скас",
+    "الغ",
+    "ألغ",
+    "إلغ",
+    "لغو",
+    "منسوخ",
+    "取消",
+    "취소",
+    "huy",
+    "hủy",
+    "kansel",
+    "रद्द",
+    "ਰੱਦ",
+    "jooji",
+    "ሰርዝ",
+)
 
 
 # ---- reading answers ------------------------------------------------------------------------
 
 
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^\w]+", " ", fold(text).replace("'", " ")).split()
-
-
-def chosen_number(text: str, count: int) -> int | None:
-    """1-based choice from a short answer such as "2", "number 2", "le 2"; None otherwise."""
-    words = _words(text)
-    numbers = [int(word) for word in words if word.isdigit() and len(word) <= 2]
-    if len(words) <= 5 and len(numbers) == 1 and 1 <= numbers[0] <= count:
-        return numbers[0]
-    return None
-
-
-def yes_or_no(text: str) -> bool | None:
-    words = _words(text)
-    if not words or len(words) > 4:
-        return None
-    if words[0] in ("1", *YES_WORDS) or " ".join(words) in YES_WORDS:
-        return True
-    if words[0] in ("2", *NO_WORDS) or " ".join(words) in NO_WORDS:
-        return False
-    return None
-
-
 def channels_in(text: str) -> list[str]:
-    folded = " " + " ".join(_words(text)) + " "
+    folded = " " + " ".join(words_of(text)) + " "
     found = [
         channel
         for channel in CHANNEL_ORDER
         if any(f" {word} " in folded for word in CHANNEL_WORDS[channel])
     ]
-    numbers = [int(word) for word in _words(text) if word.isdigit() and len(word) == 1]
+    numbers = [int(word) for word in words_of(text) if word.isdigit() and len(word) == 1]
     found += [CHANNEL_ORDER[n - 1] for n in numbers if 1 <= n <= len(CHANNEL_ORDER)]
     return list(dict.fromkeys(found))
 
 
-def numbered(lines: list[str]) -> str:
-    return "\n".join(f"{index}. {line}" for index, line in enumerate(lines, start=1))
+def negates_cancelling(text: str) -> bool:
+    """ "I don't want to cancel", "no quiero cancelar": a negation before a cancel word."""
+    words = words_of(text)
+    for index, word in enumerate(words):
+        if any(word.startswith(stem) for stem in CANCEL_STEMS):
+            before = " ".join(words[max(0, index - 4) : index])
+            return bool(before) and has_negation(before)
+    return False
+
+
+def numbered(lines: list[str], start: int = 1) -> str:
+    return "\n".join(f"{index}. {line}" for index, line in enumerate(lines, start=start))
 
 
 # ---- describing sessions ----------------------------------------------------------------------
@@ -185,11 +182,26 @@ def _when(turn: Turn, moment: datetime) -> str:
     )
 
 
-def describe_session(turn: Turn, session: Session, mode: str | None = None) -> str:
-    """Title — when (modes · place); with a chosen mode, only that mode."""
+MODE_LABELS = {"in_person": _("in person"), "online": _("online")}
 
+
+def _mode_label(mode: str) -> str:
+    return str(MODE_LABELS.get(mode) or AttendanceMode(mode).label).lower()
+
+
+def _seats(session: Session, mode: str) -> str:
+    left = session.seats_left(mode) if hasattr(session, f"confirmed_{mode}") else None
+    if left is None:
+        return _mode_label(mode)
+    if left == 0:
+        return str(_("%(mode)s: full, waitlist") % {"mode": _mode_label(mode)})
+    return str(_("%(mode)s: %(seats)d seats left") % {"mode": _mode_label(mode), "seats": left})
+
+
+def describe_session(turn: Turn, session: Session, mode: str | None = None) -> str:
+    """Title — when (seats left per mode · place); with a chosen mode, only that mode."""
     modes = (mode,) if mode else session.modes
-    labels = ", ".join(str(AttendanceMode(choice).label).lower() for choice in modes)
+    labels = ", ".join(_seats(session, choice) for choice in modes)
     where = (
         f" · {session.location.name}"
         if session.location is not None and AttendanceMode.IN_PERSON in modes
@@ -200,7 +212,7 @@ def describe_session(turn: Turn, session: Session, mode: str | None = None) -> s
 
 def describe_registration(turn: Turn, registration: Registration) -> str:
     line = f"{registration.session.title} — {_when(turn, registration.session.starts_at)}, "
-    line += str(AttendanceMode(registration.mode).label).lower()
+    line += _mode_label(registration.mode)
     if registration.status == RegistrationStatus.WAITLISTED:
         return (
             line
@@ -254,22 +266,51 @@ def talk_to_human(turn: Turn, entities: dict[str, Any]) -> None:
 # ---- sessions -----------------------------------------------------------------------------------
 
 
+def _booked_session_ids(turn: Turn) -> set[int]:
+    """Sessions the client already holds (confirmed or waitlisted): never offered again."""
+    if turn.client is None:
+        return set()
+    return {r.session_id for r in registration_list_for_client(client=turn.client)[:200]}
+
+
 def _upcoming(turn: Turn, entities: dict[str, Any]) -> QuerySet[Session]:
     start, end = date_range_of(entities)
     topic_filter = TOPIC_FILTERS.get(entities.get("topic", ""), {})
     mode = entities.get("mode")
-    return session_list_upcoming(
+    sessions = session_list_upcoming(
         agency=turn.agency,
         mode=mode if mode in ("in_person", "online", "hybrid") else None,
         start=start,
         end=end,
         **topic_filter,
     )
+    if booked := _booked_session_ids(turn):
+        sessions = sessions.exclude(pk__in=booked)
+    return sessions
 
 
-def _offer_sessions(turn: Turn, sessions: list[Session], *, intro: object) -> None:
+def _page(turn: Turn, entities: dict[str, Any], offset: int) -> tuple[list[Session], bool]:
+    found = list(_upcoming(turn, entities)[offset : offset + PAGE_SIZE + 1])
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE
+
+
+def _offer_sessions(
+    turn: Turn,
+    sessions: list[Session],
+    *,
+    intro: object,
+    entities: dict[str, Any],
+    offset: int = 0,
+    more: bool = False,
+) -> None:
     turn.ask(
-        {"step": "choose_session", "sessions": [session.pk for session in sessions]},
+        {
+            "step": "choose_session",
+            "sessions": [session.pk for session in sessions],
+            "entities": entities,
+            "offset": offset,
+            "more": more,
+        },
         intro,
         numbered([describe_session(turn, session) for session in sessions]),
         _("To register, type the number of a session.")
@@ -277,36 +318,67 @@ def _offer_sessions(turn: Turn, sessions: list[Session], *, intro: object) -> No
         else _(
             "To register, type the number of a session (your phone number must be in your client file)."
         ),
+        MORE_PROMPT if more else "",
     )
 
 
+def _relaxed(entities: dict[str, Any]) -> list[tuple[dict[str, Any], object]]:
+    """What to search when nothing matches: drop the date first, then the subject; keep the mode."""
+    tries: list[tuple[dict[str, Any], object]] = []
+    if "date_range" in entities:
+        kept = {key: value for key, value in entities.items() if key != "date_range"}
+        tries.append(
+            (
+                kept,
+                _("I found no session on that date. Here are the next ones that match the rest:"),
+            )
+        )
+    if "topic" in entities and entities.get("mode"):
+        tries.append(
+            (
+                {"mode": entities["mode"]},
+                _("I found no session on that subject. Here are the next %(mode)s sessions:")
+                % {"mode": _mode_label(entities["mode"])}
+                if entities["mode"] in AttendanceMode.values
+                else _("I found no session matching that. Here are the next sessions:"),
+            )
+        )
+    tries.append(({}, _("I found no upcoming session matching that. Here are the next sessions:")))
+    return tries
+
+
 def find_next_sessions(turn: Turn, entities: dict[str, Any]) -> None:
-    sessions = list(_upcoming(turn, entities)[:MAX_CHOICES])
-    if sessions:
-        _offer_sessions(turn, sessions, intro=_("Here are the next sessions:"))
-        return
-    if entities:
-        sessions = list(_upcoming(turn, {})[:MAX_CHOICES])
+    sessions, more = _page(turn, entities, 0)
     if sessions:
         _offer_sessions(
-            turn,
-            sessions,
-            intro=_("I found no upcoming session matching that. Here are the next sessions:"),
+            turn, sessions, intro=_("Here are the next sessions:"), entities=entities, more=more
         )
-    else:
-        turn.say(_("There are no upcoming sessions right now. Please check again soon."))
+        return
+    if entities:
+        for kept, intro in _relaxed(entities):
+            sessions, more = _page(turn, kept, 0)
+            if sessions:
+                _offer_sessions(turn, sessions, intro=intro, entities=kept, more=more)
+                return
+    turn.say(_("There are no upcoming sessions right now. Please check again soon."))
 
 
 def register_for_session(turn: Turn, entities: dict[str, Any]) -> None:
     if _identified(turn) is None:
         return
-    sessions = list(_upcoming(turn, entities)[:MAX_CHOICES])
+    sessions, more = _page(turn, entities, 0)
     if len(sessions) == 1:
         _choose_mode(turn, sessions[0], entities.get("mode"))
     elif sessions:
-        _offer_sessions(turn, sessions, intro=_("Which session would you like to register for?"))
+        _offer_sessions(
+            turn,
+            sessions,
+            intro=_("Which session would you like to register for?"),
+            entities=entities,
+            more=more,
+        )
     else:
-        find_next_sessions(turn, {})
+        find_next_sessions(turn, entities)
 
 
 def _choose_mode(turn: Turn, session: Session, mode: str | None) -> None:
@@ -315,21 +387,41 @@ def _choose_mode(turn: Turn, session: Session, mode: str | None) -> None:
     elif len(session.modes) == 1:
         _confirm_registration(turn, session, session.modes[0])
     else:
+        # A full mode is shown with the other mode's free seats first.
+        modes = sorted(session.modes, key=lambda choice: session.seats_left(choice) == 0)
         turn.ask(
-            {"step": "choose_mode", "session": session.pk},
+            {"step": "choose_mode", "session": session.pk, "modes": list(modes)},
             _("Would you like to attend %(session)s in person or online?")
             % {"session": session.title},
-            numbered([str(AttendanceMode(choice).label) for choice in session.modes]),
+            numbered([_seats(session, choice) for choice in modes]),
             NUMBER_PROMPT,
         )
+
+
+def _registration_question(turn: Turn, session: Session, mode: str) -> list[object]:
+    lines: list[object] = []
+    if session.seats_left(mode) == 0:
+        lines.append(
+            _("%(mode)s is full: I would put you on the waitlist.") % {"mode": _mode_label(mode)}
+        )
+        free = [other for other in session.modes if other != mode and session.seats_left(other)]
+        lines += [
+            _("%(mode)s still has %(seats)d free seats: type “%(mode)s” to choose it.")
+            % {"mode": _mode_label(other), "seats": session.seats_left(other)}
+            for other in free
+        ]
+    lines += [
+        _("Shall I register you for %(session)s?")
+        % {"session": describe_session(turn, session, mode)},
+        YES_NO,
+    ]
+    return lines
 
 
 def _confirm_registration(turn: Turn, session: Session, mode: str) -> None:
     turn.ask(
         {"step": "confirm_register", "session": session.pk, "mode": mode},
-        _("Shall I register you for %(session)s?")
-        % {"session": describe_session(turn, session, mode)},
-        YES_NO,
+        *_registration_question(turn, session, mode),
     )
 
 
@@ -343,41 +435,53 @@ def _session(turn: Turn, session_id: int) -> Session | None:
         return None
 
 
-def step_choose_session(turn: Turn, pending: dict[str, Any]) -> bool:
-    choice = chosen_number(turn.text, len(pending["sessions"]))
-    if choice is None:
-        return False
+def _session_chosen(turn: Turn, pending: dict[str, Any], choice: int) -> None:
     if _identified(turn) is None:
-        return True
+        return
     session = _session(turn, pending["sessions"][choice - 1])
     if session is not None:
-        _choose_mode(turn, session, None)
-    return True
+        _choose_mode(turn, session, (pending.get("entities") or {}).get("mode"))
 
 
-def step_choose_mode(turn: Turn, pending: dict[str, Any]) -> bool:
+def _more_sessions(turn: Turn, pending: dict[str, Any]) -> None:
+    entities = pending.get("entities") or {}
+    offset = int(pending.get("offset", 0)) + len(pending["sessions"])
+    sessions, more = _page(turn, entities, offset)
+    if not sessions:
+        turn.say(_("There are no more sessions."))
+        return
+    _offer_sessions(
+        turn,
+        sessions,
+        intro=_("More sessions:"),
+        entities=entities,
+        offset=offset,
+        more=more,
+    )
+
+
+def _mode_by_text(turn: Turn, pending: dict[str, Any]) -> int | None:
+    mode = extract_mode(turn.text)
+    modes = pending.get("modes", [])
+    return modes.index(mode) + 1 if mode in modes else None
+
+
+def _mode_chosen(turn: Turn, pending: dict[str, Any], choice: int) -> None:
     session = _session(turn, pending["session"])
-    if session is None:
-        return True
-    choice = chosen_number(turn.text, len(session.modes))
-    mode = session.modes[choice - 1] if choice else extract_mode(turn.text)
-    if mode not in session.modes:
-        return False
-    _confirm_registration(turn, session, mode)
-    return True
+    if session is not None:
+        _confirm_registration(turn, session, pending["modes"][choice - 1])
 
 
-def step_confirm_register(turn: Turn, pending: dict[str, Any]) -> bool:
-    answer = yes_or_no(turn.text)
-    if answer is None:
-        return False
-    if not answer:
-        turn.say(_("All right, I have not registered you."))
-        return True
+def _register_question(turn: Turn, pending: dict[str, Any]) -> list[object]:
+    session = _session(turn, pending["session"])
+    return _registration_question(turn, session, pending["mode"]) if session else []
+
+
+def _register(turn: Turn, pending: dict[str, Any]) -> None:
     client = _identified(turn)
     session = _session(turn, pending["session"]) if client is not None else None
     if client is None or session is None:
-        return True
+        return
     try:
         registration = registration_create(
             session=session,
@@ -388,7 +492,7 @@ def step_confirm_register(turn: Turn, pending: dict[str, Any]) -> bool:
         )
     except RegistrationRefused as refusal:
         turn.say(_("I could not register you: %(reason)s") % {"reason": refusal.message})
-        return True
+        return
     if registration.status == RegistrationStatus.WAITLISTED:
         turn.say(
             _(
@@ -402,7 +506,29 @@ def step_confirm_register(turn: Turn, pending: dict[str, Any]) -> bool:
             _("Done! You are registered for %(session)s.")
             % {"session": describe_session(turn, session, registration.mode)}
         )
-    return True
+
+
+def _register_mode_named(turn: Turn, pending: dict[str, Any]) -> bool:
+    """ "online" (or "in person") typed at the question: ask again for that mode."""
+    mode = extract_mode(turn.text)
+    if mode is None or mode == pending["mode"] or len(words_of(turn.text)) > 4:
+        return False
+    session = _session(turn, pending["session"])
+    if session is not None and mode in session.modes:
+        _confirm_registration(turn, session, mode)
+        return True
+    return False
+
+
+def _register_other(turn: Turn, pending: dict[str, Any]) -> None:
+    """ "Another one": the registration is not made; the other mode or the next sessions."""
+    session = _session(turn, pending["session"])
+    if session is not None and len(session.modes) > 1:
+        other = next(mode for mode in session.modes if mode != pending["mode"])
+        _confirm_registration(turn, session, other)
+        return
+    turn.say(_("All right, I have not registered you."))
+    find_next_sessions(turn, {})
 
 
 # ---- registrations ----------------------------------------------------------------------------
@@ -430,6 +556,9 @@ def my_registrations(turn: Turn, entities: dict[str, Any]) -> None:
 
 
 def cancel_registration(turn: Turn, entities: dict[str, Any]) -> None:
+    if negates_cancelling(turn.request_text):
+        my_registrations(turn, entities)  # "I don't want to cancel, just show me…"
+        return
     client = _identified(turn)
     if client is None:
         return
@@ -447,12 +576,18 @@ def cancel_registration(turn: Turn, entities: dict[str, Any]) -> None:
         )
 
 
-def _confirm_cancel(turn: Turn, registration: Registration) -> None:
-    turn.ask(
-        {"step": "confirm_cancel", "registration": registration.pk},
+def _cancel_question(turn: Turn, registration: Registration) -> list[object]:
+    return [
         _("Shall I cancel your registration for %(registration)s?")
         % {"registration": describe_registration(turn, registration)},
         YES_NO,
+    ]
+
+
+def _confirm_cancel(turn: Turn, registration: Registration) -> None:
+    turn.ask(
+        {"step": "confirm_cancel", "registration": registration.pk},
+        *_cancel_question(turn, registration),
     )
 
 
@@ -468,36 +603,30 @@ def _registration(turn: Turn, registration_id: int) -> Registration | None:
         return None
 
 
-def step_choose_registration(turn: Turn, pending: dict[str, Any]) -> bool:
-    choice = chosen_number(turn.text, len(pending["registrations"]))
-    if choice is None:
-        return False
+def _registration_chosen(turn: Turn, pending: dict[str, Any], choice: int) -> None:
     registration = _registration(turn, pending["registrations"][choice - 1])
     if registration is not None:
         _confirm_cancel(turn, registration)
-    return True
 
 
-def step_confirm_cancel(turn: Turn, pending: dict[str, Any]) -> bool:
-    answer = yes_or_no(turn.text)
-    if answer is None:
-        return False
-    if not answer:
-        turn.say(_("All right, your registration stays as it is."))
-        return True
+def _cancel_again(turn: Turn, pending: dict[str, Any]) -> list[object]:
+    registration = _registration(turn, pending["registration"])
+    return _cancel_question(turn, registration) if registration else []
+
+
+def _cancel(turn: Turn, pending: dict[str, Any]) -> None:
     registration = _registration(turn, pending["registration"])
     if registration is None:
-        return True
+        return
     try:
         registration_cancel(registration=registration, actor=_actor(registration.client))
     except RegistrationRefused as refusal:
         turn.say(_("I could not cancel it: %(reason)s") % {"reason": refusal.message})
-        return True
+        return
     turn.say(
         _("Your registration for %(session)s is cancelled.")
         % {"session": registration.session.title}
     )
-    return True
 
 
 # ---- recommendations and courses --------------------------------------------------------------
@@ -585,12 +714,14 @@ def change_contact_preferences(turn: Turn, entities: dict[str, Any]) -> None:
     """Positive wishes ("contact me by email") are confirmed; anything else gets the list.
 
     Negations ("stop texting me", "call me instead of texting") are not guessed at: the client
-    picks from the list, which shows their current choice.
+    picks from the list, which shows their current choice. Only the request's own words are
+    read (a number typed to answer a clarifying question is not a channel).
     """
     client = _identified(turn)
     if client is None:
         return
-    words = " " + " ".join(_words(turn.text)) + " "
+    text = turn.request_text
+    words = " " + " ".join(words_of(text)) + " "
     if any(f" {word} " in words for word in PROFILE_WORDS):
         turn.say(
             _(
@@ -599,8 +730,8 @@ def change_contact_preferences(turn: Turn, entities: dict[str, Any]) -> None:
             )
         )
         return
-    channels = channels_in(turn.text)
-    if channels and not any(f" {word} " in words for word in NEGATION_WORDS):
+    channels = channels_in(text) if not re.search(r"\d", text) else []
+    if channels and not has_negation(text) and "instead" not in words and "au lieu" not in words:
         _confirm_channels(turn, channels)
         return
     current = client.preferred_channels
@@ -614,66 +745,50 @@ def change_contact_preferences(turn: Turn, entities: dict[str, Any]) -> None:
     )
 
 
-def _confirm_channels(turn: Turn, channels: list[str]) -> None:
-    turn.ask(
-        {"step": "confirm_channels", "channels": channels},
+def _channels_question(channels: list[str]) -> list[object]:
+    return [
         _("Shall I set your contact preferences to: %(channels)s?")
         % {"channels": _channel_labels(channels)},
         YES_NO,
-    )
+    ]
 
 
-def step_choose_channels(turn: Turn, pending: dict[str, Any]) -> bool:
+def _confirm_channels(turn: Turn, channels: list[str]) -> None:
+    turn.ask({"step": "confirm_channels", "channels": channels}, *_channels_question(channels))
+
+
+def _channels_by_text(turn: Turn, pending: dict[str, Any]) -> int | None:
     channels = channels_in(turn.text)
-    if not channels:
-        return False
-    _confirm_channels(turn, channels)
-    return True
+    if channels:
+        pending["chosen"] = channels
+        return 1
+    return None
 
 
-def step_confirm_channels(turn: Turn, pending: dict[str, Any]) -> bool:
-    answer = yes_or_no(turn.text)
-    if answer is None:
-        return False
-    if not answer:
-        turn.say(_("All right, nothing changed."))
-        return True
+def _channels_chosen(turn: Turn, pending: dict[str, Any], choice: int) -> None:
+    _confirm_channels(turn, pending.get("chosen") or channels_in(turn.text))
+
+
+def _set_channels(turn: Turn, pending: dict[str, Any]) -> None:
     client = _identified(turn)
     if client is None:
-        return True
+        return
     try:
         client_update_contact_preferences(
             client=client, channels=pending["channels"], actor=_actor(client)
         )
     except ValidationError as error:
         turn.say(" ".join(error.messages))
-        return True
+        return
     turn.say(
         _("Done: we will contact you by %(channels)s.")
         % {"channels": _channel_labels(pending["channels"])}
     )
-    return True
 
 
-# ---- clarification ------------------------------------------------------------------------------
-
-
-def step_clarify(turn: Turn, pending: dict[str, Any]) -> bool:
-    options: list[str] = pending["options"]
-    choice = chosen_number(turn.text, len(options))
-    if choice is None:
-        typed = fold(turn.text)
-        labels = [fold(intent_label(turn.agency, option, turn.language)) for option in options]
-        choice = next((index + 1 for index, label in enumerate(labels) if typed == label), None)
-    if choice is None:
-        return False
-    turn.state["misses"] = 0
-    perform(turn, options[choice - 1], pending.get("entities", {}))
-    return True
-
+# ---- what the engine runs ---------------------------------------------------------------------
 
 Action = Callable[[Turn, dict[str, Any]], None]
-Step = Callable[[Turn, dict[str, Any]], bool]
 
 ACTIONS: dict[str, Action] = {
     "greeting": greet,
@@ -688,13 +803,43 @@ ACTIONS: dict[str, Action] = {
     "change_contact_preferences": change_contact_preferences,
     "talk_to_human": talk_to_human,
 }
+
+# The questions of the flows, as data (see dialogue.py): what answers them and what they do.
 STEPS: dict[str, Step] = {
-    "clarify": step_clarify,
-    "choose_session": step_choose_session,
-    "choose_mode": step_choose_mode,
-    "confirm_register": step_confirm_register,
-    "choose_registration": step_choose_registration,
-    "confirm_cancel": step_confirm_cancel,
-    "choose_channels": step_choose_channels,
-    "confirm_channels": step_confirm_channels,
+    "choose_session": Choose(
+        count=lambda turn, pending: len(pending["sessions"]),
+        chosen=_session_chosen,
+        more=_more_sessions,
+    ),
+    "choose_mode": Choose(
+        count=lambda turn, pending: len(pending.get("modes", [])),
+        chosen=_mode_chosen,
+        by_text=_mode_by_text,
+    ),
+    "confirm_register": Confirm(
+        question=_register_question,
+        on_yes=_register,
+        refused=_("All right, I have not registered you."),
+        on_other=_register_other,
+        on_text=_register_mode_named,
+    ),
+    "choose_registration": Choose(
+        count=lambda turn, pending: len(pending["registrations"]),
+        chosen=_registration_chosen,
+    ),
+    "confirm_cancel": Confirm(
+        question=_cancel_again,
+        on_yes=_cancel,
+        refused=_("All right, your registration stays as it is."),
+    ),
+    "choose_channels": Choose(
+        count=lambda turn, pending: 0,
+        chosen=_channels_chosen,
+        by_text=_channels_by_text,
+    ),
+    "confirm_channels": Confirm(
+        question=lambda turn, pending: _channels_question(pending["channels"]),
+        on_yes=_set_channels,
+        refused=_("All right, nothing changed."),
+    ),
 }

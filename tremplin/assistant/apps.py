@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AssistantConfig(AppConfig):
     name = "tremplin.assistant"
     verbose_name = _("Virtual assistant")
+
+    def warm_up(self) -> None:
+        """Called by tremplin.core.warmup before the server forks: models loaded once."""
+        from tremplin.assistant.brain import warm_up
+
+        warm_up()

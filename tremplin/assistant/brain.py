@@ -152,8 +152,34 @@ def understanding_for(*, agency: Agency) -> Understanding | None:
         if row is None or row[2] is None:
             return None
         understanding = understanding_from_bytes(bytes(row[2]))
-        understanding.predict(
-            "hello"
-        )  # loads the encoder and language models before a client waits
+        # Loads the encoder, language models and reading vectors before a client waits.
+        understanding.analyse("hello", tz=agency.time_zone)
         _loaded[agency.pk] = _Loaded(revision=(row[0], row[1]), understanding=understanding)
         return understanding
+
+
+def warm_up() -> int:
+    """Load what the first message would: language models, encoder, every trained agency model
+    (with its reading/crisis vectors). Called by `tremplin serve` in the master before it forks
+    the workers (AssistantConfig.warm_up), so they share these pages and answer at once.
+    Returns the number of agency models loaded."""
+    from django.db import connections
+    from django_scopes import scopes_disabled
+
+    from tremplin.assistant.nlu.langid import default_identifier
+
+    default_identifier().preload()
+    loaded = 0
+    try:
+        with scopes_disabled():
+            agencies = Agency.objects.filter(
+                pk__in=AssistantBrain.objects.filter(model_revision__gt=0).values("agency")
+            )
+            for agency in agencies:
+                understanding = understanding_for(agency=agency)
+                if understanding is not None:
+                    understanding.analyse("hello", tz=agency.time_zone)
+                    loaded += 1
+    finally:
+        connections.close_all()  # no connection may cross a fork
+    return loaded

@@ -1,25 +1,23 @@
 """The conversation engine: every channel (web chat, SMS, WhatsApp…) calls `assistant_reply`.
 
-One message goes through these steps:
-1. a sensitive topic (violence, abuse, suicide…) hands the conversation to a person at once and
-   gives the crisis lines;
-2. if the assistant asked a question (which session? in person or online? confirm?), the
-   message is read as the answer to it (`actions.STEPS`); a message that does not answer it
-   is understood afresh;
+The message is analysed once (`Understanding.analyse`: language, embedding, intent,
+entities, risk) and goes through these steps:
+1. a sensitive topic (violence, self-harm, crisis, exploitation, immigration emergency, in any
+   language, by keyword or by meaning) gives the crisis lines of the agency's province and
+   hands the conversation to a person at once, flagged urgent;
+2. if the assistant asked a question, the message is read as the answer to it (the flows
+   declared in `actions.STEPS`, run by `dialogue.run_step`); a new request is served instead;
 3. otherwise the model's decision: `answer` replies from the knowledge base (faq) or performs
-   the action (`actions.ACTIONS`); `clarify` offers the two best intents as numbered choices;
-   `out_of_scope` explains what the assistant can do, and the second misunderstanding in a
-   row hands the conversation to a person.
+   the action (`actions.ACTIONS`); `clarify` offers the best task intents (never small talk)
+   as numbered choices; `out_of_scope` explains what the assistant can do, and the second
+   misunderstanding in a row offers a person.
 
-Replies are in the language of the message when the knowledge base has answers in it, else
-in the agency's default language. FAQ replies are the knowledge base's own text; facts about
-sessions, registrations and courses come from the database through the same selectors and
-services the web pages use. Nothing is invented.
+Replies are in the client's language (the latest informative message, or an explicit
+request): the assistant's own sentences through its catalogs (16 languages), knowledge-base
+answers in that language when the knowledge base has them, else in the agency's default
+language with one line saying so. Facts come from the database; nothing is invented.
 """
 
-import re
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +26,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.agencies.models import Agency
+from tremplin.assistant.actions import ACTION_LABELS, ACTIONS, STEPS, UNSUPPORTED_ACTION, YES_NO
 from tremplin.assistant.brain import understanding_for
+from tremplin.assistant.dialogue import SOCIAL_INTENTS, Choose, Confirm, Step, run_step
 from tremplin.assistant.models import (
     Conversation,
     ConversationStatus,
@@ -36,61 +36,48 @@ from tremplin.assistant.models import (
     KnowledgeIntent,
     Sender,
 )
-from tremplin.assistant.nlu.engine import Prediction
-from tremplin.assistant.nlu.normalize import fold_accents
-from tremplin.assistant.services import conversation_hand_over, conversation_message_add
-from tremplin.clients.models import Client
-
-MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
-
-# Words that mean a person may be at risk: never left to the model. Matched on lowercase,
-# accent-free text at the start of a word ("harcel" matches harcèlement, harcelé…).
-SENSITIVE_STEMS = (
-    # English
-    "suicid",
-    "kill myself",
-    "end my life",
-    "self harm",
-    "self-harm",
-    "hurt myself",
-    "abuse",
-    "abusive",
-    "violence",
-    "violent",
-    "assault",
-    "rape",
-    "raped",
-    "harass",
-    "threaten",
-    "emergency",
-    "unsafe",
-    "in danger",
-    "trafficking",
-    "beaten",
-    "beats me",
-    "hits me",
-    # French
-    "me tuer",
-    "en finir",
-    "mettre fin a mes jours",
-    "me faire du mal",
-    "abus",
-    "maltrait",
-    "agress",
-    "viol",
-    "harcel",
-    "menace",
-    "urgence",
-    "en danger",
-    "traite de personnes",
-    "me frappe",
-    "battu",
+from tremplin.assistant.nlu.engine import Analysis
+from tremplin.assistant.nlu.reading import fold
+from tremplin.assistant.services import conversation_message_add, conversation_reopen
+from tremplin.assistant.turn import (
+    HANDED_OVER_REMOTE,
+    HANDED_OVER_WEB,
+    REPLY_LANGUAGES,
+    Turn,
+    crisis_lines,
+    reply_language_for,
+    requested_language,
+    serialise_entities,
 )
-_SENSITIVE = re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in SENSITIVE_STEMS) + ")")
+
+__all__ = ["HANDED_OVER_REMOTE", "HANDED_OVER_WEB", "assistant_reply", "knowledge_languages"]
+
+MISUNDERSTANDINGS_BEFORE_OFFER = 2
 
 # What we tell people to type to reach a person: answered without asking the model.
 PERSON_WORDS = frozenset(
-    {"person", "a person", "personne", "une personne", "human", "humain", "agent"}
+    fold(word)
+    for word in (
+        "person",
+        "a person",
+        "personne",
+        "une personne",
+        "human",
+        "humain",
+        "agent",
+        "persona",
+        "pessoa",
+        "شخص",
+        "人工",
+        "ਵਿਅਕਤੀ",
+        "tao",
+        "людина",
+        "व्यक्ति",
+        "상담원",
+        "nhân viên",
+        "qof",
+        "ሰብ",
+    )
 )
 
 NOT_READY = _(
@@ -104,75 +91,19 @@ DID_NOT_UNDERSTAND = _(
 CLARIFY = _(
     "I am not sure I understood. Did you mean:\n1. %(first)s\n2. %(second)s\nType 1 or 2, or rephrase."
 )
-HANDED_OVER_WEB = _(
-    "I am passing this conversation to a member of our team. They will answer you here as soon as they can."
-)
-HANDED_OVER_REMOTE = _(
-    "I am passing this conversation to a member of our team. They will reply to this number as soon as they can."
-)
+OFFER_PERSON = _("I am sorry, I still do not understand. Would you like to talk to a person?")
+NO_PERSON = _("All right. Ask me in other words, and I will do my best.")
 CRISIS_LINES = _(
     "If you are in danger right now, call 911. If you are thinking about suicide, call or text "
     "9-8-8 (Suicide Crisis Helpline, free, 24 hours a day)."
 )
-
-
-def fold(text: str) -> str:
-    return " ".join(fold_accents(text.lower()).replace("’", "'").split())
-
-
-def is_sensitive(text: str) -> bool:
-    return bool(_SENSITIVE.search(fold(text)))
-
-
-def serialise_entities(entities: dict[str, Any]) -> dict[str, Any]:
-    """Entities as JSON for the conversation state (dates as ISO strings)."""
-    found: dict[str, Any] = {key: entities[key] for key in ("topic", "mode") if entities.get(key)}
-    if date_range := entities.get("date_range"):
-        found["date_range"] = [moment.isoformat() for moment in date_range]
-    return found
-
-
-def date_range_of(entities: dict[str, Any]) -> tuple[datetime, datetime] | tuple[None, None]:
-    if found := entities.get("date_range"):
-        return datetime.fromisoformat(found[0]), datetime.fromisoformat(found[1])
-    return None, None
-
-
-@dataclass
-class Turn:
-    """One client message being answered: what the steps and actions read and write."""
-
-    agency: Agency
-    conversation: Conversation
-    text: str
-    prediction: Prediction | None
-    language: str
-    replies: list[str] = field(default_factory=list)
-    understood: Prediction | None = None  # set when the model's decision was used (learning loop)
-
-    @property
-    def state(self) -> dict[str, Any]:
-        return self.conversation.state
-
-    @property
-    def client(self) -> Client | None:
-        return self.conversation.client
-
-    @property
-    def is_web(self) -> bool:
-        return self.conversation.channel == "web"
-
-    def say(self, *texts: object) -> None:
-        self.replies.extend(str(text) for text in texts)
-
-    def ask(self, pending: dict[str, Any], *texts: object) -> None:
-        """Say something that expects an answer; the next message is read as that answer first."""
-        self.state["pending"] = pending
-        self.say(*texts)
-
-    def hand_over(self, reason: str) -> None:
-        conversation_hand_over(conversation=self.conversation, reason=reason)
-        self.say(HANDED_OVER_WEB if self.is_web else HANDED_OVER_REMOTE)
+CRISIS_PROVINCE = _("Where you live, you can also call: %(lines)s")
+ANSWER_IN_OTHER_LANGUAGE = _(
+    "This information is only available in %(language)s for now; a person can explain it in "
+    "your language: type “person”."
+)
+LANGUAGE_SWITCHED = _("All right, I will answer in %(language)s from now on.")
+REQUEST_WITHDRAWN = _("All right, I have withdrawn your request for a person. How can I help?")
 
 
 def knowledge_languages(agency: Agency) -> set[str]:
@@ -181,33 +112,25 @@ def knowledge_languages(agency: Agency) -> set[str]:
     )
 
 
-def reply_language(
-    agency: Agency, conversation: Conversation, text: str, prediction: Prediction | None
-) -> str:
-    """The message's language when the knowledge base has answers in it, else the agency's default.
-
-    Answers to a question ("1", "oui") keep the conversation's language: they are too short to tell.
-    """
-    if prediction is None or "pending" in conversation.state or not re.search(r"[^\W\d_]{2}", text):
-        return conversation.language or agency.default_language
-    if prediction.language in knowledge_languages(agency):
-        return prediction.language
-    return agency.default_language
-
-
-def faq_answer(agency: Agency, intent: KnowledgeIntent, language: str) -> str:
+def faq_answer(turn: Turn, intent: KnowledgeIntent) -> None:
+    """The knowledge base's answer in the client's language, else in the agency's language
+    with one line (in the client's language) saying so."""
     answers = {answer.language: answer.text for answer in intent.answers.all()}
-    return (
-        answers.get(language)
-        or answers.get(agency.default_language)
-        or next(iter(answers.values()), "")
-    )
+    if text := answers.get(turn.language):
+        turn.say(text)
+        return
+    fallback = turn.agency.default_language if turn.agency.default_language in answers else None
+    fallback = fallback or next(iter(answers), None)
+    if fallback is None:
+        turn.say(DID_NOT_UNDERSTAND)
+        return
+    turn.say(answers[fallback])
+    if turn.language != fallback:
+        turn.say(ANSWER_IN_OTHER_LANGUAGE % {"language": REPLY_LANGUAGES.get(fallback, fallback)})
 
 
 def intent_label(agency: Agency, intent_id: str, language: str) -> str:
     """How a choice between intents is shown: the action's name, or a FAQ's first example."""
-    from tremplin.assistant.actions import ACTION_LABELS
-
     if intent_id in ACTION_LABELS:
         return str(ACTION_LABELS[intent_id])
     intent = KnowledgeIntent.objects.filter(agency=agency, intent_id=intent_id).first()
@@ -223,8 +146,7 @@ def intent_label(agency: Agency, intent_id: str, language: str) -> str:
 
 def perform(turn: Turn, intent_id: str, entities: dict[str, Any]) -> None:
     """Answer a FAQ from the knowledge base, or carry out an action."""
-    from tremplin.assistant.actions import ACTIONS, UNSUPPORTED_ACTION
-
+    turn.state["misses"] = 0
     intent = (
         KnowledgeIntent.objects.filter(agency=turn.agency, intent_id=intent_id)
         .prefetch_related("answers")
@@ -233,11 +155,58 @@ def perform(turn: Turn, intent_id: str, entities: dict[str, Any]) -> None:
     if intent is None:
         turn.say(DID_NOT_UNDERSTAND)
     elif intent.kind == "faq":
-        turn.say(faq_answer(turn.agency, intent, turn.language))
+        faq_answer(turn, intent)
     elif intent_id in ACTIONS:
         ACTIONS[intent_id](turn, entities)
     else:
         turn.say(UNSUPPORTED_ACTION)
+
+
+# ---- clarifying, and offering a person --------------------------------------------------------
+
+
+def _clarify_by_text(turn: Turn, pending: dict[str, Any]) -> int | None:
+    typed = fold(turn.text)
+    labels = [
+        fold(intent_label(turn.agency, option, turn.language)) for option in pending["options"]
+    ]
+    return next((index + 1 for index, label in enumerate(labels) if typed == label), None)
+
+
+def _clarified(turn: Turn, pending: dict[str, Any], choice: int) -> None:
+    turn.from_choice = True
+    perform(turn, pending["options"][choice - 1], pending.get("entities", {}))
+
+
+def _offer_person_question(turn: Turn, pending: dict[str, Any]) -> list[object]:
+    return [OFFER_PERSON, YES_NO]
+
+
+ENGINE_STEPS: dict[str, Step] = {
+    "clarify": Choose(
+        count=lambda turn, pending: len(pending["options"]),
+        chosen=_clarified,
+        by_text=_clarify_by_text,
+        yes_means_first=True,
+    ),
+    "offer_person": Confirm(
+        question=_offer_person_question,
+        on_yes=lambda turn, pending: turn.hand_over("misunderstood"),
+        refused=NO_PERSON,
+    ),
+}
+ALL_STEPS: dict[str, Step] = {**STEPS, **ENGINE_STEPS}
+
+
+def _missed(turn: Turn) -> None:
+    """One more misunderstanding: the second in a row offers a person."""
+    misses = int(turn.state.get("misses", 0)) + 1
+    turn.state["misses"] = misses
+    if misses >= MISUNDERSTANDINGS_BEFORE_OFFER:
+        turn.state["misses"] = 0
+        turn.ask({"step": "offer_person"}, OFFER_PERSON, YES_NO)
+    else:
+        turn.say(DID_NOT_UNDERSTAND)
 
 
 def _understand(turn: Turn) -> None:
@@ -248,17 +217,24 @@ def _understand(turn: Turn) -> None:
     turn.understood = prediction
     entities = serialise_entities(prediction.entities)
     if prediction.decision == "out_of_scope" or prediction.intent is None:
-        misses = turn.state.get("misses", 0) + 1
-        turn.state["misses"] = misses
-        if misses >= MISUNDERSTANDINGS_BEFORE_HANDOFF:
-            turn.hand_over("misunderstood")
-        else:
-            turn.say(DID_NOT_UNDERSTAND)
+        _missed(turn)
         return
-    turn.state["misses"] = 0
-    if prediction.decision == "clarify" and len(prediction.alternatives) > 1:
-        options = [intent_id for intent_id, _score in prediction.alternatives[:2]]
+    if prediction.decision == "clarify":
+        options = [
+            intent_id
+            for intent_id, _score in prediction.alternatives[:2]
+            if intent_id not in SOCIAL_INTENTS
+        ]
+        if not options:
+            _missed(turn)
+            return
+        if len(options) == 1:
+            # Unsure only against small talk: the one task it can be is done (every write
+            # still asks for a clear yes first).
+            perform(turn, options[0], entities)
+            return
         labels = [intent_label(turn.agency, intent_id, turn.language) for intent_id in options]
+        # Not an answer yet: the misses are kept, so a second misunderstanding offers a person.
         turn.ask(
             {"step": "clarify", "options": options, "entities": entities},
             CLARIFY % {"first": labels[0], "second": labels[1]},
@@ -267,51 +243,107 @@ def _understand(turn: Turn) -> None:
     perform(turn, prediction.intent, entities)
 
 
-def _respond(turn: Turn) -> None:
-    from tremplin.assistant.actions import STEPS
+def _crisis(turn: Turn) -> None:
+    turn.say(CRISIS_LINES)
+    if line := crisis_lines().get(turn.agency.province):
+        turn.say(CRISIS_PROVINCE % {"lines": line})
+    turn.hand_over("sensitive", urgent=True)
 
-    if is_sensitive(turn.text):
-        turn.say(CRISIS_LINES)
-        turn.hand_over("sensitive")
+
+# What a client waiting for a person types to withdraw the request (the hand-off message
+# tells them to type "cancel", translated).
+WITHDRAW_WORDS = frozenset(
+    fold(word)
+    for word in (
+        "cancel",
+        "cancel request",
+        "cancel the request",
+        "annuler",
+        "annule",
+        "annulez",
+        "cancelar",
+        "cancela",
+        "إلغاء",
+        "الغاء",
+        "لغو",
+        "取消",
+        "취소",
+        "hủy",
+        "huy",
+        "kanselahin",
+        "скасувати",
+        "скасуйте",
+        "रद्द",
+        "रद्द करें",
+        "ਰੱਦ",
+        "ਰੱਦ ਕਰੋ",
+        "منسوخ",
+        "منسوخ کریں",
+        "jooji",
+        "ሰርዝ",
+    )
+)
+
+
+def _withdraws(text: str) -> bool:
+    return fold(text) in WITHDRAW_WORDS
+
+
+def _respond(turn: Turn, waiting: bool) -> None:
+    if turn.analysis is not None and turn.analysis.sensitive:
+        _crisis(turn)
+        return
+    if waiting and _withdraws(turn.text):
+        conversation_reopen(conversation=turn.conversation)
+        turn.say(REQUEST_WITHDRAWN)
         return
     pending = turn.state.pop("pending", None)
-    if pending and STEPS[pending["step"]](turn, pending):
+    if pending and run_step(turn, ALL_STEPS, pending):
         return
     if fold(turn.text).strip(" .!?") in PERSON_WORDS:
         turn.hand_over("requested")
         return
+    if requested_language(turn.text) and not (
+        turn.prediction is not None and turn.prediction.decision == "answer"
+    ):  # "can you answer in english?": nothing else to do
+        turn.say(LANGUAGE_SWITCHED % {"language": REPLY_LANGUAGES[turn.language]})
+        return
     _understand(turn)
 
 
+def analyse(agency: Agency, text: str) -> Analysis | None:
+    understanding = understanding_for(agency=agency)
+    if understanding is None:
+        return None
+    return understanding.analyse(text, tz=agency.time_zone)
+
+
 def assistant_reply(*, agency: Agency, conversation: Conversation, text: str) -> list[str]:
-    """Record the client's message, answer it, record and return the replies (possibly none:
-    a conversation waiting for a person gets no automatic answer)."""
+    """Record the client's message, answer it, record and return the replies."""
     text = " ".join(text.split())[: settings.ASSISTANT_MAX_MESSAGE_CHARS]
     if not text:
         return []
     understanding = understanding_for(agency=agency)
     # The model runs outside the transaction: no lock is held while it thinks.
-    prediction = (
-        understanding.predict(text, tz=agency.time_zone) if understanding is not None else None
-    )
+    analysis = understanding.analyse(text, tz=agency.time_zone) if understanding else None
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        if conversation.status == ConversationStatus.HANDED_OVER:
-            conversation_message_add(conversation=conversation, sender=Sender.CLIENT, text=text)
-            conversation.save(update_fields=["updated_at"])
-            return []
-        conversation.status = ConversationStatus.OPEN
-        language = reply_language(agency, conversation, text, prediction)
+        if conversation.status == ConversationStatus.CLOSED:
+            conversation.status = ConversationStatus.OPEN
+        waiting = conversation.status == ConversationStatus.HANDED_OVER
+        language = reply_language_for(agency=agency, conversation=conversation, analysis=analysis)
         turn = Turn(
             agency=agency,
             conversation=conversation,
             text=text,
-            prediction=prediction,
+            analysis=analysis,
+            understanding=understanding,
             language=language,
         )
         with translation.override(language):
-            _respond(turn)
+            _respond(turn, waiting)
         understood = turn.understood
+        prediction = analysis.prediction if analysis else None
         conversation_message_add(
             conversation=conversation,
             sender=Sender.CLIENT,
@@ -326,9 +358,5 @@ def assistant_reply(*, agency: Agency, conversation: Conversation, text: str) ->
                 conversation=conversation, sender=Sender.ASSISTANT, text=reply, language=language
             )
         conversation.language = language
-        # hand_over() saved status and state already; keep them and store the rest.
-        if conversation.status != ConversationStatus.HANDED_OVER:
-            conversation.save(update_fields=["state", "status", "language", "updated_at"])
-        else:
-            conversation.save(update_fields=["language", "updated_at"])
+        conversation.save(update_fields=["state", "status", "language", "updated_at"])
     return turn.replies

@@ -238,6 +238,22 @@ def conversation_hand_over(*, conversation: Conversation, reason: str) -> Conver
 
 
 @transaction.atomic
+def conversation_reopen(*, conversation: Conversation) -> Conversation:
+    """The client withdrew the request for a person: back with the assistant."""
+    conversation.status = ConversationStatus.OPEN
+    conversation.handover_reason = ""
+    conversation.save(update_fields=["status", "handover_reason", "updated_at"])
+    audit_log(
+        agency=conversation.agency,
+        actor=None,
+        action="conversation.withdraw_hand_over",
+        obj=conversation,
+        client_id=conversation.client_id,
+    )
+    return conversation
+
+
+@transaction.atomic
 def conversation_staff_reply(
     *, conversation: Conversation, staff_user: User, text: str
 ) -> ConversationMessage:

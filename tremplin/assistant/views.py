@@ -37,6 +37,8 @@ from tremplin.audit.services import audit_log
 from tremplin.clients.selectors import client_of_user
 from tremplin.core.ratelimit import rate_limited
 from tremplin.messaging.services import MessageNotAllowed
+from tremplin.ops.edge import strip_control_characters
+from tremplin.ops.services import webhook_claim
 
 
 def _sender_limited(sender: str) -> bool:
@@ -105,6 +107,21 @@ def _client_ip(request: AgencyRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _web_limited(request: AgencyRequest) -> bool:
+    """Per conversation (the browser's), plus a generous ceiling per IP address: a computer
+    lab of clients behind one address does not share one allowance."""
+    ip = _client_ip(request)
+    over_ceiling = rate_limited(
+        bucket="assistant-ip",
+        key=ip,
+        limit=settings.ASSISTANT_IP_RATE_LIMIT,
+        window_seconds=settings.ASSISTANT_RATE_WINDOW_SECONDS,
+    )
+    if request.session.session_key is None:
+        request.session.save()  # the browser's session is the conversation's key
+    return _sender_limited(f"visitor:{request.session.session_key}") or over_ceiling
+
+
 @agency_view(public=True)
 def chat(request: AgencyRequest) -> HttpResponse:
     """The assistant's own page (anyone may ask), and where every chat box posts its messages."""
@@ -112,7 +129,7 @@ def chat(request: AgencyRequest) -> HttpResponse:
         return render(request, "assistant/chat.html", chat_context(request))
     form = ChatForm(request.POST)
     error: str | Promise | None = None
-    if _sender_limited(f"ip:{_client_ip(request)}"):
+    if _web_limited(request):
         error = RATE_LIMITED
     elif not form.is_valid():
         error = str(form.errors["message"][0])
@@ -139,7 +156,8 @@ def chat(request: AgencyRequest) -> HttpResponse:
 def _twilio_signature_valid(request: AgencyRequest) -> bool:
     from twilio.request_validator import RequestValidator
 
-    token = settings.TWILIO_AUTH_TOKEN
+    # The demo (DEBUG) signs with ASSISTANT_DEMO_SMS_TOKEN when no Twilio token is set.
+    token = settings.TWILIO_AUTH_TOKEN or settings.ASSISTANT_DEMO_SMS_TOKEN
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
@@ -193,13 +211,26 @@ def sms_webhook(request: AgencyRequest) -> HttpResponse:
 
     if not _twilio_signature_valid(request):
         return HttpResponseForbidden()
-    sender = request.POST.get("From", "")
+    # A replayed delivery (same MessageSid) is answered with nothing and acts on nothing.
+    if not webhook_claim(source="sms-inbound", key=request.POST.get("MessageSid", "")):
+        return HttpResponse(str(MessagingResponse()), content_type="application/xml")
+    sender = strip_control_characters(request.POST.get("From", ""))
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
     phone = _e164(sender.removeprefix("whatsapp:"))
     response = MessagingResponse()
+    if phone is not None:  # STOP / ARRÊT / UNSUBSCRIBE: consent withdrawn, confirmed once
+        from tremplin.messaging.services import inbound_opt_out
+
+        confirmation = inbound_opt_out(
+            agency=request.agency, channel=channel, phone=phone, body=request.POST.get("Body", "")
+        )
+        if confirmation is not None:
+            if confirmation:
+                response.message(confirmation)
+            return HttpResponse(str(response), content_type="application/xml")
     if phone is not None:
         with translation.override(request.agency.default_language):
-            body = request.POST.get("Body", "")
+            body = strip_control_characters(request.POST.get("Body", ""))
             if _sender_limited(f"phone:{phone}"):
                 response.message(str(RATE_LIMITED))
             elif len(body) > settings.ASSISTANT_MAX_MESSAGE_CHARS:

@@ -174,11 +174,14 @@ class ArrivalForm(ProfileStepForm):
     immigration_category = forms.ChoiceField(
         label=_("Immigration status"), choices=[("", "—"), *ImmigrationCategory.choices]
     )
+    # No "not in Canada yet" choice here: the arrival status above says it, and two answers
+    # preselected on one page (arrived / not yet in Canada) contradicted each other.
     location_type = forms.ChoiceField(
         label=_("Where you live"),
-        choices=[("", _("Not in Canada yet")), *LocationType.choices],
+        choices=LocationType.choices,
         required=False,
         widget=forms.RadioSelect,
+        help_text=_("Leave empty if you are not in Canada yet."),
     )
     postal_area = forms.CharField(
         label=_("Postal code"),

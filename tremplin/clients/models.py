@@ -10,6 +10,7 @@ Languages spoken are child rows (`ClientLanguage`) rather than JSON so that repo
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
@@ -254,7 +255,11 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["agency", "email"]),
             models.Index(fields=["agency", "phone"]),
+            # Duplicate checks compare emails in any case (email__iexact is UPPER() = UPPER()).
+            models.Index("agency", Upper("email"), name="client_agency_email_ci"),
         ]
+        # On PostgreSQL a trigram index serves the staff search's `search_text LIKE '%word%'`
+        # (migration 0004); SQLite scans, which is fine at one agency's size.
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -207,8 +207,13 @@ def consent_state(*, client: Client) -> dict[str, ConsentRecord | None]:
         .order_by("-recorded_at", "-id")
     )
     for record in records:
-        if state.get(record.purpose) is None:
+        current = state.get(record.purpose)
+        if current is None:
+            record.ever_given = record.given  # type: ignore[attr-defined]
             state[record.purpose] = record
+        elif record.given:
+            # "Withdrawn" only when it had been given: a no from the start is "Not given".
+            current.ever_given = True  # type: ignore[attr-defined]
     return state
 
 

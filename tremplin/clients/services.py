@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ManyToManyRel
@@ -41,9 +40,9 @@ from tremplin.clients.models import (
 from tremplin.clients.reference import LANGUAGES
 from tremplin.clients.scoring import score_digital_assessment
 from tremplin.clients.validation import check_client_record, normalise_phone, search_text_for
+from tremplin.core.services import Actor
 
 # Who acts: a signed-in person, or None for the system (demo data, imports).
-Actor = User | AnonymousUser | None
 
 # What intake forms, staff and the assistant may change through client_update().
 EDITABLE_FIELDS = frozenset(PROFILE_FIELDS)
@@ -82,7 +81,22 @@ def client_create(
     phone: str = "",
     preferred_language: str = "en",
     counsellor: User | None = None,
+    refuse_duplicates: bool = False,
 ) -> Client:
+    if refuse_duplicates and (email.strip() or phone.strip()):
+        # Race-safe duplicate check: creations in one agency queue on the agency's row
+        # (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), so of four
+        # identical concurrent submissions exactly one creates the record.
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        from tremplin.clients.selectors import client_possible_duplicates
+
+        if client_possible_duplicates(agency=agency, email=email, phone=_phone_field(phone)):
+            raise ValidationError(
+                _(
+                    "A client with this email or phone number already exists. Check the records below."
+                ),
+                code="duplicate",
+            )
     client = Client(
         agency=agency,
         user=user,

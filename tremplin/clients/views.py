@@ -22,6 +22,7 @@ from tremplin.agencies.policy import Perm, agency_view, has_perm
 from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.roles import Role
 from tremplin.agencies.selectors import staff_memberships
+from tremplin.audit.reads import audited_read
 from tremplin.clients import forms as client_forms
 from tremplin.clients import selectors, services
 from tremplin.clients.intake import STEP_SLUGS, STEPS, intake_progress, step_after
@@ -245,6 +246,7 @@ def me_consents(request: AgencyRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_VIEW)
+@audited_read("client.list")
 def client_list(request: AgencyRequest) -> HttpResponse:
     filters = selectors.ClientFilters.from_params(request.GET)
     page = Paginator(
@@ -286,9 +288,13 @@ def client_new(request: AgencyRequest) -> HttpResponse:
                     counsellor=(
                         signed_in_user(request) if Role.COUNSELLOR in request.agency_roles else None
                     ),
+                    refuse_duplicates=not data["confirm_not_duplicate"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
+                duplicates = selectors.client_possible_duplicates(
+                    agency=request.agency, email=data["email"], phone=data["phone"]
+                )
             else:
                 messages.success(request, _("Client record created. Continue the intake."))
                 return redirect(
@@ -310,6 +316,7 @@ def client_new(request: AgencyRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.CLIENTS_MANAGE)
+@audited_read("client.duplicates")
 def client_duplicates(request: AgencyRequest) -> HttpResponse:
     return render(
         request,

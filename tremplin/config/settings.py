@@ -42,17 +42,34 @@ INSTALLED_APPS = [
     "tremplin.learning",
     "tremplin.messaging",
     "tremplin.assistant",
+    "tremplin.ops",
+    "tremplin.outcomes",
+    "tremplin.surveys",
+    "tremplin.employers",
+    "tremplin.reports",
     # After our apps so that our templates override allauth's.
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "huey.contrib.djhuey",
+    "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "tremplin.api",
+    "tremplin.privacy",
     "tremplin.agencies.admin_site.TremplinAdminConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages compressed for slow lines; static files come pre-compressed from WhiteNoise. Django's
+    # GZip pads each response at random against BREACH, and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tremplin.ops.middleware.SecurityHeadersMiddleware",
+    "tremplin.ops.edge.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "tremplin.privacy.middleware.SessionLimitsMiddleware",
     "tremplin.accounts.middleware.StaffSessionMiddleware",
     "tremplin.agencies.middleware.AgencyMiddleware",
 ]
@@ -88,8 +106,15 @@ TEMPLATES = [
 
 # Databases: SQLite file in the working folder unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{WORK_DIR / 'db.sqlite3'}"
+# PostgreSQL: each app-server worker serves one request at a time and keeps its connection for
+# DB_CONN_MAX_AGE seconds (a pool of one per worker), checked before reuse; beyond a few app
+# servers, PgBouncer in transaction mode in front (docs/deployment.md).
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -103,12 +128,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # No Redis: a cache every process on the machine shares (a table in the database), so
+    # allauth's login throttles and used TOTP codes and core.ratelimit hold across workers.
+    CACHES = {
+        "default": {
+            "BACKEND": "tremplin.ops.cache.DatabaseCache",
+            "LOCATION": "tremplin_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# How long anonymous visitors' agency pages stay cached at most (tremplin/core/pagecache.py).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
 # Background work: Redis in production, a SQLite file for the embedded default (no server).
 HUEY = {
@@ -163,6 +199,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tremplin] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tremplin"
 STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
+# Clients' sessions: end after this many idle seconds, and in any case this long after sign-in.
+CLIENT_IDLE_TIMEOUT_SECONDS = env_int("CLIENT_IDLE_TIMEOUT_SECONDS", 2 * 60 * 60)
+CLIENT_SESSION_MAX_SECONDS = env_int("CLIENT_SESSION_MAX_SECONDS", 7 * 24 * 60 * 60)
+# Door and self check-in open this many minutes before a session starts.
+CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 30)
+SESSION_COOKIE_AGE = CLIENT_SESSION_MAX_SECONDS
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -175,8 +217,17 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tremplin <no-reply@localhost>")
+# Emails to people carry the agency's name (or this one) and this postal address (anti-spam law).
+TREMPLIN_SITE_NAME = env_str("TREMPLIN_SITE_NAME", "Tremplin")
+TREMPLIN_POSTAL_ADDRESS = env_str("TREMPLIN_POSTAL_ADDRESS")
+_MAIL_HOST = next(
+    (h for h in ALLOWED_HOSTS if "." in h and not h.replace(".", "").isdigit() and "*" not in h),
+    "tremplin.example.org",
+).lstrip(".")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{TREMPLIN_SITE_NAME} <no-reply@{_MAIL_HOST}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of this deployment, for links in messages (survey invitations…).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -225,19 +276,103 @@ TWILIO_AUTH_TOKEN = env_str(
     "TWILIO_AUTH_TOKEN"
 )  # also checks the signature of incoming SMS webhooks
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+# Messaging outbox (docs/messaging.md): email through Django's EMAIL_BACKEND ("django") or the
+# file outbox ("file"); a row "sending" longer than the timeout (seconds) is taken back from its
+# dead worker; MESSAGING_PUBLIC_URL (https://host) turns on Twilio delivery-status callbacks;
+# TWILIO_WHATSAPP_CONTENT_SID: the approved WhatsApp template for notifications.
+MESSAGING_EMAIL_BACKEND = env_str("MESSAGING_EMAIL_BACKEND", "django")
+MESSAGING_SENDING_TIMEOUT = env_int("MESSAGING_SENDING_TIMEOUT", 300)
+MESSAGING_BATCH_SIZE = env_int("MESSAGING_BATCH_SIZE", 100)  # rows a worker claims at once
+MESSAGING_FILE_DELAY = float(env_str("MESSAGING_FILE_DELAY", "0") or 0)  # tests: provider latency
+MESSAGING_PUBLIC_URL = env_str("MESSAGING_PUBLIC_URL")
+TWILIO_WHATSAPP_CONTENT_SID = env_str("TWILIO_WHATSAPP_CONTENT_SID")
 ASSISTANT_DATA_DIR = WORK_DIR / "var" / "assistant"  # embedding cache shared by the workers
 ASSISTANT_ENCODER = env_str(
     "ASSISTANT_ENCODER"
 )  # empty: the best installed (see assistant/nlu/encoders.py)
 ASSISTANT_RATE_LIMIT = env_int(
     "ASSISTANT_RATE_LIMIT", 20
-)  # messages per window, per IP and per phone
+)  # messages per window, per web conversation and per phone
 ASSISTANT_RATE_WINDOW_SECONDS = env_int("ASSISTANT_RATE_WINDOW_SECONDS", 600)
+# Per IP ceiling of the web chat (the per-conversation limit above is the real one).
+ASSISTANT_IP_RATE_LIMIT = env_int("ASSISTANT_IP_RATE_LIMIT", 300)
+# The demo's SMS webhook works without Twilio: requests signed with this token are accepted
+# when TWILIO_AUTH_TOKEN is empty (never in production: empty unless DEBUG or set explicitly).
+ASSISTANT_DEMO_SMS_TOKEN = env_str("ASSISTANT_DEMO_SMS_TOKEN") or (
+    "tremplin-demo-sms" if DEBUG else ""
+)
 ASSISTANT_MAX_MESSAGE_CHARS = 1000
+# Reports: groups of fewer clients than this are hidden in network views and downloads.
+REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5)
 
+# REST API and webhooks (tremplin/api, docs/api.md)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tremplin.api.errors.exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tremplin.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tremplin.api.permissions.TokenScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["tremplin.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tremplin API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "tremplin.programs.models.SessionStatus",
+        "RegistrationStatusEnum": "tremplin.programs.models.RegistrationStatus",
+        "AttendanceModeEnum": "tremplin.programs.models.AttendanceMode",
+        "MessageStatusEnum": "tremplin.messaging.models.OutboundStatus",
+        "PostingStatusEnum": "tremplin.employers.models.PostingStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tremplin.api.schema.add_error_responses",
+    ],
+}
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)  # default of new tokens
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 65_536)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Webhook receivers must use https; plain http only to this machine, and only in development.
+WEBHOOK_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOK_ALLOW_HTTP_LOCALHOST", DEBUG)
+
+# Production refuses to start (tremplin serve, the WSGI module) with the "file" SMS/WhatsApp
+# backends or a non-sending e-mail backend, unless this is set (demos).
+TREMPLIN_ALLOW_FILE_BACKENDS = env_bool("TREMPLIN_ALLOW_FILE_BACKENDS", False)
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Every log line goes through a filter that removes query strings (search terms), e-mail
+# addresses and phone numbers (tremplin.ops.logging).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "tremplin.ops.logging.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -26,3 +26,9 @@ from pathlib import Path  # noqa: E402
 _TEST_FILES = Path(tempfile.mkdtemp(prefix="tremplin-tests-"))
 MESSAGING_OUTBOX_DIR = _TEST_FILES / "outbox"
 ASSISTANT_DATA_DIR = _TEST_FILES / "assistant"
+# Tests keep a per-process cache (fast, emptied between tests); production shares one across
+# processes (tremplin.ops.cache), exercised by tremplin/ops/tests and the scale-out test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages are built fresh in tests (a test's writes never commit, so the cache's version would not
+# move); tremplin/core/tests/test_pagecache.py turns the anonymous page cache on for itself.
+PUBLIC_PAGE_CACHE_SECONDS = 0

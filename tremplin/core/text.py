@@ -9,3 +9,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"\s+", " ", stripped.casefold()).strip()
+
+
+def csv_cell(value: object) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: defuse them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -27,4 +27,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         logger.exception("Health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    # What every page needs besides the database: the shared cache (throttles, one-time codes)
+    # and the collected static files (tremplin.ops.startup).
+    from django.core.cache import cache
+
+    from tremplin.ops.startup import static_manifest_problem
+
+    checks = {"database": "ok", "cache": "ok", "static": "ok"}
+    try:
+        cache.set("healthz", 1, 10)
+        if cache.get("healthz") != 1:
+            checks["cache"] = "error"
+    except Exception:  # any backend's connection error
+        logger.exception("Health check: cache unreachable")
+        checks["cache"] = "unreachable"
+    if static_manifest_problem():
+        checks["static"] = "not collected"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico: the SVG icon of the static files (no 404 on every first page load)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.shortcuts import redirect
+
+    return redirect(staticfiles_storage.url("tremplin/favicon.svg"), permanent=True)

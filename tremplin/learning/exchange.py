@@ -153,7 +153,8 @@ def parse_course_file(raw: bytes) -> dict[str, Any]:
         raise ValidationError(_("The file is too large (20 MB at most)."))
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        # RecursionError: a nesting bomb ("[[[[…"), refused like any unreadable file.
         raise ValidationError(_("The file is not a JSON course export.")) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError(_("The file is not a Tremplin course export."))

@@ -9,6 +9,7 @@ from i18nfield.forms import I18nModelForm
 
 from tremplin.agencies.models import Agency, Membership
 from tremplin.learning.models import Course, Lesson, Module
+from tremplin.ops.uploads import refuse_markup
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 LESSON_FILE_TYPES = {
@@ -129,6 +130,7 @@ class LessonForm(I18nModelForm):
                     _("This kind of file is not accepted. Use one of: %(types)s.")
                     % {"types": ", ".join(sorted(LESSON_FILE_TYPES))}
                 )
+            refuse_markup(upload)  # an HTML or SVG page renamed .pdf
         return upload
 
 

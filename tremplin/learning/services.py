@@ -17,8 +17,10 @@ from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Network
 from tremplin.agencies.roles import STAFF_ROLES, Role
 from tremplin.agencies.selectors import roles_in_agency
+from tremplin.api.webhooks import webhook_emit
 from tremplin.audit.services import audit_log
 from tremplin.clients.selectors import client_of_user
+from tremplin.core.services import Actor
 from tremplin.learning.content import render_markdown
 from tremplin.learning.models import (
     Audience,
@@ -34,8 +36,6 @@ from tremplin.learning.models import (
     QuizAttempt,
 )
 from tremplin.learning.progress import TIME_CAP_PER_OPENING, Outline
-
-Actor = User | AnonymousUser | None
 
 COURSE_FIELDS = {
     "title",
@@ -411,9 +411,34 @@ def _progress_for(enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
     return progress
 
 
-@transaction.atomic
+# A lesson reopened within this time of the learner's last activity on it writes nothing.
+REOPEN_QUIET = timedelta(minutes=5)
+
+
 def lesson_open(*, enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
-    """The learner opened a lesson: start its clock and remember it for "continue"."""
+    """The learner opened a lesson: start its clock and remember it for "continue".
+
+    Reloading the lesson being read writes nothing (a page view should not cost a locked write):
+    its clock already runs and "continue" already points at it."""
+    _check_lesson(enrolment, lesson, _outline_for(enrolment))
+    progress = (
+        LessonProgress.objects.with_scope(agency=enrolment.agency_id)
+        .filter(enrolment=enrolment, lesson=lesson)
+        .first()
+    )
+    if (
+        progress is not None
+        and (progress.opened_at or progress.completed_at)
+        and enrolment.last_lesson_id == lesson.pk
+        and enrolment.last_activity_at is not None
+        and timezone.now() - enrolment.last_activity_at < REOPEN_QUIET
+    ):
+        return progress
+    return _lesson_open_write(enrolment=enrolment, lesson=lesson)
+
+
+@transaction.atomic
+def _lesson_open_write(*, enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
     enrolment = _locked_enrolment(enrolment)
     _check_lesson(enrolment, lesson, _outline_for(enrolment))
     now = timezone.now()
@@ -560,6 +585,12 @@ def _enrolment_refresh(enrolment: Enrolment, *, now: datetime) -> None:
             action="enrolment.complete",
             obj=enrolment,
             client_id=enrolment.client_id,
+        )
+        webhook_emit(
+            agency=enrolment.agency_id,
+            event_type="course.completed",
+            object_type="enrolment",
+            object_id=enrolment.pk,
         )
 
 

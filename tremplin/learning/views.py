@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from tremplin.agencies.models import Agency
 from tremplin.agencies.policy import Perm, agency_view
 from tremplin.agencies.requests import AgencyRequest
+from tremplin.audit.reads import audited_read
 from tremplin.learning import authoring, services
 from tremplin.learning.certificates import certificate_pdf
 from tremplin.learning.content import video_embed_url
@@ -40,6 +42,7 @@ from tremplin.learning.selectors import (
     enrolment_attempts,
     enrolment_get_for_agency,
     enrolment_get_for_learner,
+    enrolment_list_for_course,
     enrolment_list_for_user,
     learner_candidates,
     learner_name,
@@ -49,6 +52,9 @@ from tremplin.learning.selectors import (
     quiz_questions,
 )
 from tremplin.learning.xapi import XAPI_VERSION, statements_for_agency
+
+LEARNERS_PER_PAGE = 50
+LEARNER_MATCHES = 20
 
 # ---------------------------------------------------------------- learners
 
@@ -318,12 +324,24 @@ def staff_courses(request: AgencyRequest) -> HttpResponse:
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
+@audited_read("learning.learners_list")
 def staff_course_learners(request: AgencyRequest, course_id: int) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
     course = course_get_for_agency(agency=agency, course_id=course_id, include_drafts=True)
     form = StaffEnrolForm(
         request.POST or None, candidates=learner_candidates(agency=agency, course=course)
     )
+    # Thousands of people may be enrolled or enrollable: a page of learners at a time, and the
+    # people to enrol found by a search rather than listed.
+    query = request.GET.get("learner_q", "").strip()[:100]
+    matches = (
+        list(learner_candidates(agency=agency, course=course, query=query)[:LEARNER_MATCHES])
+        if query
+        else []
+    )
+    page = Paginator(
+        enrolment_list_for_course(agency=agency, course=course), LEARNERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -345,13 +363,17 @@ def staff_course_learners(request: AgencyRequest, course_id: int) -> HttpRespons
         "learning/staff/course_learners.html",
         {
             "course": course,
-            "rows": learner_rows_for_course(agency=agency, course=course),
+            "rows": learner_rows_for_course(agency=agency, course=course, enrolments=page),
+            "page": page,
             "form": form,
+            "query": query,
+            "matches": matches,
         },
     )
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
+@audited_read("learning.learner_view")
 def staff_enrolment_detail(request: AgencyRequest, enrolment_id: int) -> HttpResponse:
     enrolment = enrolment_get_for_agency(agency=request.agency, enrolment_id=enrolment_id)  # type: ignore[attr-defined]
     return render(
@@ -373,6 +395,7 @@ def staff_certificate_download(request: AgencyRequest, certificate_id: int) -> H
 
 
 @agency_view(perm=Perm.LEARNING_FOLLOW)
+@audited_read("learning.xapi_export")
 def staff_xapi(request: AgencyRequest) -> HttpResponse:
     """This agency's learning events as xAPI statements (JSON), optionally for one course."""
     course_id = request.GET.get("course", "")

@@ -2,34 +2,72 @@
 
 The default adapter writes each message as a JSON line under `<TREMPLIN_DATA_DIR>/var/outbox/`
 and sends nothing outside, so the demo and the tests are safe. Settings choose a real provider
-per channel (`MESSAGING_SMS_BACKEND`, `MESSAGING_WHATSAPP_BACKEND`: "file" or "twilio").
-A new channel (Signal, Telegram…) is one more class with the same `send` method.
+per channel (`MESSAGING_SMS_BACKEND`, `MESSAGING_WHATSAPP_BACKEND`: "file" or "twilio";
+`MESSAGING_EMAIL_BACKEND`: "django" (Django's EMAIL_BACKEND) or "file").
+A new channel (Signal, Telegram…) is one more class with the same `send` and `lookup` methods.
+
+Every send carries an idempotency key (message id + attempt). `lookup(key)` answers whether the
+provider already accepted that key: a worker that died between the provider's answer and its
+commit leaves the row "in doubt", and the next worker asks before sending again.
 """
 
 import json
+import re
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.utils import timezone
 
 from tremplin.messaging.models import Channel
 
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
 
 class AdapterError(Exception):
-    """The provider refused or could not be reached; the message is marked failed."""
+    """The provider refused or could not be reached.
+
+    `permanent`: trying again will not help (bad number, not configured): the message fails and
+    the next channel is tried; otherwise the worker retries later with back-off.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = True) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class OutboundAdapter(Protocol):
     channel: str
 
-    def send(self, *, to: str, text: str, language: str) -> str:
+    def send(
+        self, *, to: str, text: str, language: str, subject: str = "", key: str = "", **extra: str
+    ) -> str:
         """Send `text` to `to`; return the provider's message id or raise AdapterError."""
         ...
+
+    def lookup(self, key: str) -> str | None:
+        """The provider's id of an earlier send with this idempotency key, if it knows one."""
+        ...
+
+
+def address_problem(channel: str, to: str) -> str | None:
+    """Why `to` cannot receive on `channel` (a permanent failure), or None."""
+    if not to:
+        return "no address"
+    if channel in (Channel.SMS, Channel.WHATSAPP) and not E164.match(to):
+        return f"not a valid phone number: {to[:30]!r}"
+    if channel == Channel.EMAIL:
+        try:
+            validate_email(to)
+        except ValidationError:
+            return "not a valid email address"
+    return None
 
 
 class FileAdapter:
@@ -44,31 +82,71 @@ class FileAdapter:
     def path(self) -> Path:
         return Path(settings.MESSAGING_OUTBOX_DIR) / f"{self.channel}.jsonl"
 
-    def send(self, *, to: str, text: str, language: str) -> str:
+    def send(
+        self, *, to: str, text: str, language: str, subject: str = "", key: str = "", **extra: str
+    ) -> str:
+        delay = float(getattr(settings, "MESSAGING_FILE_DELAY", 0) or 0)
+        if delay:
+            time.sleep(delay)  # stands in for a provider's latency (crash-recovery tests)
         message_id = f"file-{uuid.uuid4().hex}"
         line = {
             "id": message_id,
+            "key": key,
             "channel": self.channel,
             "to": to,
             "language": language,
             "text": text,
             "at": timezone.now().isoformat(),
         }
+        if subject:
+            line["subject"] = subject
+        data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
+        path = self.path
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as outbox:
-                outbox.write(json.dumps(line, ensure_ascii=False) + "\n")
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            # One write() on an O_APPEND file: lines of concurrent workers never interleave.
+            with open(path, "ab", buffering=0) as outbox:
+                outbox.write(data)
         return message_id
+
+    def lookup(self, key: str) -> str | None:
+        if not key or not self.path.exists():
+            return None
+        needle = json.dumps(key)
+        with self.path.open(encoding="utf-8", errors="replace") as outbox:
+            for raw in outbox:
+                if needle not in raw:
+                    continue
+                try:
+                    line = json.loads(raw)
+                except ValueError:
+                    continue  # a line cut by a crash
+                if line.get("key") == key:
+                    return str(line["id"])
+        return None
+
+
+def _twilio_temporary(error: Exception) -> bool:
+    status = getattr(error, "status", None)
+    return status is None or status == 429 or status >= 500
 
 
 class TwilioAdapter:
-    """SMS or WhatsApp through Twilio's REST API (WhatsApp numbers carry a "whatsapp:" prefix)."""
+    """SMS or WhatsApp through Twilio's REST API (WhatsApp numbers carry a "whatsapp:" prefix).
+
+    WhatsApp messages a business starts must use an approved template: when
+    `TWILIO_WHATSAPP_CONTENT_SID` is set, notifications go out through that content template
+    with the rendered text as its variable {{1}}; replies (staff_reply) stay free text.
+    """
 
     def __init__(self, channel: str) -> None:
         self.channel = channel
         self.prefix = "whatsapp:" if channel == Channel.WHATSAPP else ""
 
-    def send(self, *, to: str, text: str, language: str) -> str:
+    def send(
+        self, *, to: str, text: str, language: str, subject: str = "", key: str = "", **extra: str
+    ) -> str:
         from twilio.base.exceptions import TwilioException
         from twilio.rest import Client
 
@@ -80,49 +158,80 @@ class TwilioAdapter:
             raise AdapterError(
                 "Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)."
             )
+        options: dict[str, str] = {
+            "to": f"{self.prefix}{to}",
+            "from_": f"{self.prefix}{settings.TWILIO_FROM_NUMBER}",
+        }
+        content_sid = getattr(settings, "TWILIO_WHATSAPP_CONTENT_SID", "")
+        if self.prefix and content_sid and extra.get("message_type") not in ("", "staff_reply"):
+            options["content_sid"] = content_sid
+            options["content_variables"] = json.dumps({"1": text})
+        else:
+            options["body"] = text
+        if extra.get("status_callback"):
+            options["status_callback"] = extra["status_callback"]
         try:
             message = Client(
                 settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
-            ).messages.create(
-                to=f"{self.prefix}{to}",
-                from_=f"{self.prefix}{settings.TWILIO_FROM_NUMBER}",
-                body=text,
-            )
+            ).messages.create(**options)
         except TwilioException as error:
-            raise AdapterError(str(error)[:400]) from error
+            raise AdapterError(str(error)[:400], permanent=not _twilio_temporary(error)) from error
+        except OSError as error:  # network
+            raise AdapterError(str(error)[:400], permanent=False) from error
         return str(message.sid)
+
+    def lookup(self, key: str) -> str | None:
+        # Twilio's Messages API has no idempotency key to query; a row left in doubt by a dead
+        # worker is sent again (at least once). See docs/messaging.md.
+        return None
 
 
 class EmailAdapter:
-    """Email through Django's configured EMAIL_BACKEND."""
+    """Email through Django's configured EMAIL_BACKEND (SMTP, or django-anymail's providers)."""
 
     channel: str = Channel.EMAIL
 
-    def send(self, *, to: str, text: str, language: str) -> str:
-        with translation.override(language):
-            subject = _("A message from your employment agency")
+    def send(
+        self, *, to: str, text: str, language: str, subject: str = "", key: str = "", **extra: str
+    ) -> str:
+        import smtplib
+
+        from django.utils import translation
+        from django.utils.translation import gettext as _
+
+        if not subject:
+            with translation.override(language):
+                subject = _("A message from your employment agency")
+        message_id = f"email-{uuid.uuid4().hex}"
+        email = EmailMessage(subject, text, None, [to], headers={"X-Tremplin-Key": key})
         try:
-            send_mail(subject, text, None, [to])
-        except OSError as error:
+            email.send()
+        except smtplib.SMTPRecipientsRefused as error:
             raise AdapterError(str(error)[:400]) from error
-        return f"email-{uuid.uuid4().hex}"
+        except OSError as error:
+            raise AdapterError(str(error)[:400], permanent=False) from error
+        return message_id
+
+    def lookup(self, key: str) -> str | None:
+        return None
 
 
 def _backend_setting(channel: str) -> str:
     backends: dict[str, str] = {
         Channel.SMS: settings.MESSAGING_SMS_BACKEND,
         Channel.WHATSAPP: settings.MESSAGING_WHATSAPP_BACKEND,
+        Channel.EMAIL: getattr(settings, "MESSAGING_EMAIL_BACKEND", "django"),
     }
     return backends.get(channel, "file")
 
 
 def get_adapter(channel: str) -> OutboundAdapter:
-    if channel == Channel.EMAIL:
-        return EmailAdapter()
-    if channel not in (Channel.SMS, Channel.WHATSAPP):
+    if channel not in SENDABLE_CHANNELS:
         raise ValueError(f"No outbound adapter for channel {channel!r}.")
     backend = _backend_setting(channel)
-    if backend == "twilio":
+    if channel == Channel.EMAIL and backend == "django":
+        return EmailAdapter()
+    if backend == "twilio" and channel != Channel.EMAIL:
         return TwilioAdapter(channel)
     if backend == "file":
         return FileAdapter(channel)

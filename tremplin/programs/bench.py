@@ -16,15 +16,22 @@ from argparse import _SubParsersAction
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
-from django.utils import timezone
+from django.test import Client as TestClient
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
 
-from tremplin.agencies.models import Agency, Location, LocationKind, Network
+from tremplin.accounts.models import User
+from tremplin.agencies.models import Agency, Location, LocationKind, Membership, Network
+from tremplin.agencies.roles import Role
 from tremplin.audit.models import AuditEvent
 from tremplin.clients.models import Client
+from tremplin.core.loadtest import LoadResult, Request, form_post, get, hammer, serving
 from tremplin.programs import services
 from tremplin.programs.models import (
     AttendanceMode,
@@ -50,6 +57,17 @@ def register(subparsers: _SubParsersAction) -> None:
         "--seats", type=int, default=100, help="Seats in the session (default 100)."
     )
     parser.add_argument("--workers", type=int, default=16, help="Concurrent threads (default 16).")
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="Register through the web form of `tremplin serve` instead of calling the service.",
+    )
+    parser.add_argument(
+        "--server-workers", type=int, default=4, help="With --http: server processes (default 4)."
+    )
+    parser.add_argument(
+        "--port", type=int, default=8766, help="With --http: loopback port (default 8766)."
+    )
     parser.set_defaults(run=run_registrations)
 
 
@@ -103,6 +121,7 @@ def _delete_world(session: Session) -> None:
     Program.objects.filter(agency=agency).delete()
     Client.objects.filter(agency=agency).delete()
     Location.objects.filter(agency=agency).delete()
+    User.objects.filter(memberships__agency=agency, email__endswith="@bench.invalid").delete()
     network = agency.network
     agency.delete()
     network.delete()
@@ -153,6 +172,55 @@ def _rush(
     return latencies, errors, time.perf_counter() - began
 
 
+def _signed_in_cookies(people: list[Client]) -> list[dict[str, str]]:
+    """A signed-in web session (and a CSRF cookie) for each client, who gets a login first."""
+    users = User.objects.bulk_create(
+        User(email=f"{person.pk}-{secrets.token_hex(4)}@bench.invalid", password="!")
+        for person in people
+    )
+    if users and users[0].pk is None:
+        users = [User.objects.get(email=user.email) for user in users]
+    Membership.objects.bulk_create(
+        Membership(agency_id=person.agency_id, user=user, role=Role.CLIENT)
+        for person, user in zip(people, users, strict=True)
+    )
+    for person, user in zip(people, users, strict=True):
+        person.user = user
+    Client.objects.bulk_update(people, ["user"])
+    csrf = get_random_string(32)
+    cookies = []
+    for user in users:
+        browser = TestClient()
+        browser.force_login(user)
+        session_id = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies.append({settings.SESSION_COOKIE_NAME: session_id, settings.CSRF_COOKIE_NAME: csrf})
+    return cookies
+
+
+def _http_rush(
+    session: Session, people: list[Client], *, workers: int, server_workers: int, port: int
+) -> tuple[LoadResult, LoadResult, float]:
+    """The rush through `tremplin serve`: each client posts the registration form once."""
+    cookies = _signed_in_cookies(people)
+    with translation.override("en"):
+        path = reverse(
+            "programs:register",
+            kwargs={"agency_slug": session.agency.slug, "session_id": session.pk},
+        )
+
+    def post(index: int) -> Request:
+        data = {
+            "mode": AttendanceMode.IN_PERSON,
+            "csrfmiddlewaretoken": cookies[index]["csrftoken"],
+        }
+        return form_post(path, data, cookies[index])
+
+    with serving(port=port, workers=server_workers) as server:
+        bare = hammer(port=port, requests=get("/healthz"), concurrency=workers, seconds=3)
+        rush = hammer(port=port, requests=post, concurrency=workers, total=len(people))
+    return rush, bare, server.started_in
+
+
 def _broken_invariants(session: Session, *, clients: int, seats: int, errors: int) -> list[str]:
     registrations = Registration.objects.filter(session=session)
     confirmed = list(
@@ -186,10 +254,24 @@ def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
         command.stderr.write("--clients, --seats and --workers must be at least 1.")
         return False
     out = command.stdout.write
+    bare = None
     with scopes_disabled():
         session, people = _create_world(clients=clients, seats=seats)
         try:
-            latencies, errors, elapsed = _rush(session, people, workers)
+            if options["http"]:
+                rush, bare, _started = _http_rush(
+                    session,
+                    people,
+                    workers=workers,
+                    server_workers=options["server_workers"],
+                    port=options["port"],
+                )
+                latencies = [ms / 1000 for ms in rush.latencies_ms]
+                errors = [f"HTTP {code}" for code, n in rush.statuses.items() for _ in range(n)]
+                errors = [error for error in errors if error not in ("HTTP 302",)]
+                elapsed = rush.seconds
+            else:
+                latencies, errors, elapsed = _rush(session, people, workers)
             registrations = Registration.objects.filter(session=session)
             confirmed = registrations.filter(status=RegistrationStatus.CONFIRMED).count()
             waitlisted = registrations.filter(status=RegistrationStatus.WAITLISTED).count()
@@ -199,8 +281,9 @@ def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
 
     p50 = statistics.median(latencies) if latencies else 0.0
     p95 = statistics.quantiles(latencies, n=100)[94] if len(latencies) > 1 else p50
-    out(f"bench registrations on {connection.vendor} ({connection.settings_dict['NAME']})")
-    out(f"  clients {clients} · seats {seats} · workers {workers}")
+    how = f"over HTTP ({options['server_workers']} server workers)" if bare else "service level"
+    out(f"bench registrations {how} on {connection.vendor} ({connection.settings_dict['NAME']})")
+    out(f"  clients {clients} · seats {seats} · concurrent {workers}")
     out(f"  confirmed          {confirmed}")
     out(f"  waitlisted         {waitlisted}")
     out(f"  errors             {len(errors)}")
@@ -211,6 +294,12 @@ def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
     out(f"  latency p50        {p50 * 1000:.1f} ms")
     out(f"  latency p95        {p95 * 1000:.1f} ms")
     out(f"  latency max        {max(latencies, default=0.0) * 1000:.1f} ms")
+    if bare is not None:
+        ratio = (len(latencies) / elapsed) / bare.per_second if bare.per_second else 0.0
+        out(
+            f"  /healthz same run  {bare.per_second:.0f} req/s, p50 {bare.percentile(50):.1f} ms, "
+            f"p95 {bare.percentile(95):.1f} ms → registrations at {ratio:.2f} × healthz"
+        )
     out(f"  invariants         {'OK' if not broken else 'BROKEN'}")
     for problem in broken:
         out(f"    {problem}")

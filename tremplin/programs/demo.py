@@ -335,7 +335,12 @@ def _register_clients(agency: Agency, sessions: dict[str, Session]) -> None:
                     mode=mode,
                     actor=None,
                     channel=channel,
-                    override_reason="Demo: registered at the front desk."
+                    # In the agency's language: staff read it on their session page.
+                    override_reason=(
+                        "Démo : inscrit·e à l'accueil."
+                        if agency.default_language == "fr"
+                        else "Demo: registered at the front desk."
+                    )
                     if channel == "staff"
                     else "",
                 )

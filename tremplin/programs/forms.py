@@ -10,6 +10,7 @@ from i18nfield.forms import I18nForm, I18nFormField, I18nModelForm, I18nTextInpu
 from tremplin.agencies.models import Agency, Location, LocationKind
 from tremplin.agencies.roles import STAFF_ROLES
 from tremplin.clients.models import ImmigrationCategory, LocationType
+from tremplin.ops.uploads import check_recording_upload
 from tremplin.programs.models import (
     AttendanceMode,
     DeliveryMode,
@@ -316,6 +317,13 @@ class RecordingForm(I18nForm):
         label=_("Link to the recording"), required=False, max_length=500, assume_scheme="https"
     )
     file = forms.FileField(label=_("Or upload the file"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            # Audio or video only, checked on the bytes too (an .mp4 that is HTML is refused).
+            check_recording_upload(upload)
+        return upload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

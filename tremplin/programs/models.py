@@ -287,7 +287,14 @@ class Session(models.Model):
 
     @property
     def check_in_opens_at(self) -> datetime:
-        return self.starts_at - CHECK_IN_EARLY
+        """Door and self check-in open settings.CHECK_IN_OPENS_MINUTES before the start."""
+        minutes = getattr(settings, "CHECK_IN_OPENS_MINUTES", None)
+        early = CHECK_IN_EARLY if minutes is None else timedelta(minutes=minutes)
+        return self.starts_at - early
+
+    @property
+    def check_in_is_open(self) -> bool:
+        return self.status != SessionStatus.CANCELLED and self.check_in_opens_at <= timezone.now()
 
 
 # How early the Join link and the self check-in open before the start.

@@ -12,9 +12,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -158,12 +160,23 @@ def service_element_list_for_agency(*, agency: Agency) -> QuerySet[ServiceElemen
 
 
 def _seat_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Confirmed and waiting counts per mode, in the same query (see Session.seats_left)."""
+    """Confirmed and waiting counts per mode (see Session.seats_left).
 
-    def count(status: str, mode: str) -> Count:
-        return Count(
-            "registrations", filter=Q(registrations__status=status, registrations__mode=mode)
+    Each count is a correlated subquery on the (session, mode, status) index rather than a join
+    with GROUP BY: a paginated list counts its sessions without touching registrations, and
+    computes seats only for the rows of the page."""
+
+    def count(status: str, mode: str) -> Coalesce:
+        per_session = (
+            # Pinned to the outer session, which the caller scoped to its agency.
+            Registration.objects.with_scope(agency=None)
+            .filter(session=OuterRef("pk"), status=status, mode=mode)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return Coalesce(Subquery(per_session, output_field=IntegerField()), 0)
 
     return sessions.annotate(
         confirmed_in_person=count(RegistrationStatus.CONFIRMED, AttendanceMode.IN_PERSON),
@@ -230,7 +243,9 @@ def session_list_upcoming(
         sessions = sessions.filter(starts_at__lt=end)
     if location_kind == LocationKind.ONLINE:
         sessions = sessions.filter(delivery_mode__in=MODE_FILTERS[AttendanceMode.ONLINE])
-    elif location_kind:
+    elif location_kind and mode != AttendanceMode.ONLINE:
+        # Attending online, a person in a rural or remote place can take any online session:
+        # the place filters only the sessions attended in a room.
         sessions = sessions.filter(location__kind=location_kind)
     if topic:
         words = query_words(topic)

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -34,8 +33,11 @@ from i18nfield.strings import LazyI18nString
 
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Location
+from tremplin.api.webhooks import webhook_emit
 from tremplin.audit.services import audit_log
 from tremplin.clients.models import Client
+from tremplin.core.pagecache import public_pages_changed_on_commit
+from tremplin.core.services import Actor, Refused
 from tremplin.programs.models import (
     MODES_OF_DELIVERY,
     AttendanceMode,
@@ -56,8 +58,6 @@ from tremplin.programs.models import (
 from tremplin.programs.search import search_words
 from tremplin.programs.selectors import eligibility_problem
 
-Actor = User | AnonymousUser | None
-
 # Lock the session row before counting seats. Only the concurrency test's control run turns
 # this off, to prove that the test catches overbooking when the lock is missing.
 _LOCK_SESSION_ROWS = True
@@ -65,16 +65,8 @@ _LOCK_SESSION_ROWS = True
 MAX_SERIES_OCCURRENCES = 52
 
 
-class ProgramsError(Exception):
-    """A refused action: `code` for programs (the assistant, the API), `message` for people."""
-
-    def __init__(self, code: str, message: str | Promise) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
+class ProgramsError(Refused):
+    """A refused action of this app (see tremplin.core.services.Refused)."""
 
 
 class RegistrationRefused(ProgramsError):
@@ -464,7 +456,16 @@ def session_update(*, session: Session, actor: Actor, details: SessionDetails) -
             )
     if errors:
         raise ValidationError(errors)
+    before = (locked.starts_at, locked.ends_at, locked.location_id, locked.join_url, locked.modes)
     _apply_details(locked, details)
+    if before != (
+        locked.starts_at,
+        locked.ends_at,
+        locked.location_id,
+        locked.join_url,
+        locked.modes,
+    ):
+        _tell("on_session_changed", locked.pk)
     for offered in new_modes:
         _promote_waiting(
             locked, offered, seats=locked.capacity(offered) - counts[offered], actor=actor
@@ -495,6 +496,18 @@ def session_set_capacity(*, session: Session, mode: str, capacity: int, actor: A
     return locked
 
 
+def _tell(hook: str, *args: object) -> None:
+    """After the commit, tell the people concerned (tremplin/messaging/hooks.py); a messaging
+    problem never undoes the change."""
+
+    def run() -> None:
+        from tremplin.messaging import hooks
+
+        getattr(hooks, hook)(*args)
+
+    transaction.on_commit(run, robust=True)
+
+
 def _capacity_too_low(confirmed: int) -> str:
     return _("At least %(count)d seats are needed: that many people are already confirmed.") % {
         "count": confirmed
@@ -505,6 +518,8 @@ def _capacity_too_low(confirmed: int) -> str:
 def session_cancel(*, session: Session, actor: Actor) -> Session:
     """Cancel a session; its registrations stay as they are so that people can be told."""
     locked = _lock_session(session)
+    if locked.status != SessionStatus.CANCELLED:
+        _tell("on_session_cancelled", locked.pk)
     locked.status = SessionStatus.CANCELLED
     locked.save(update_fields=["status"])
     audit_log(agency=locked.agency, actor=actor, action="session.cancel", obj=locked)
@@ -513,10 +528,10 @@ def session_cancel(*, session: Session, actor: Actor) -> Session:
 
 @transaction.atomic
 def session_complete(*, session: Session, actor: Actor) -> Session:
-    """Close a session after it started: confirmed people not checked in become no-shows."""
+    """Close a session after its end: confirmed people not checked in become no-shows."""
     locked = _lock_session(session)
-    if locked.starts_at > timezone.now():
-        raise ValidationError(_("A session can be completed only once it has started."))
+    if locked.ends_at > timezone.now():
+        raise ValidationError(_("People can be marked absent only once the session is over."))
     _registrations(locked).filter(
         session=locked, status=RegistrationStatus.CONFIRMED, attendance=AttendanceStatus.UNKNOWN
     ).update(attendance=AttendanceStatus.NO_SHOW)
@@ -545,6 +560,26 @@ def _lock_session(session: Session) -> Session:
     )
     if _LOCK_SESSION_ROWS:
         sessions = sessions.select_for_update(of=("self",))
+    public_pages_changed_on_commit(session.agency_id)  # seats shown to visitors may change
+    return sessions.get(pk=session.pk)
+
+
+def _session_with_program(session: Session) -> Session:
+    """The session as it reads now (no lock), with what the registration rules look at."""
+    return (
+        Session.objects.with_scope(agency=session.agency_id)
+        .select_related("agency", "element__program")
+        .get(pk=session.pk)
+    )
+
+
+def _lock_seats(session: Session) -> Session:
+    """The session's own row alone (no join), locked until the transaction ends: what a seat
+    decision needs (status, times, capacities), read fresh, and held as briefly as possible."""
+    sessions = Session.objects.with_scope(agency=session.agency_id)
+    if _LOCK_SESSION_ROWS:
+        sessions = sessions.select_for_update()
+    public_pages_changed_on_commit(session.agency_id)  # seats shown to visitors may change
     return sessions.get(pk=session.pk)
 
 
@@ -605,6 +640,7 @@ def _promote_waiting(session: Session, mode: str, *, seats: int, actor: Actor) -
         status=RegistrationStatus.CONFIRMED, waitlist_position=None, promoted_at=timezone.now()
     )
     _close_waitlist_gap(session, mode, above=0, by=len(promoted))
+    _tell("on_registrations_promoted", promoted)
     for registration_id in promoted:
         audit_log(
             agency=session.agency,
@@ -612,6 +648,12 @@ def _promote_waiting(session: Session, mode: str, *, seats: int, actor: Actor) -
             action="registration.promote",
             obj=Registration(pk=registration_id),
             detail={"session": session.pk, "mode": mode},
+        )
+        webhook_emit(
+            agency=session.agency,
+            event_type="registration.promoted",
+            object_type="registration",
+            object_id=registration_id,
         )
     return promoted
 
@@ -666,27 +708,31 @@ def registration_create(
     override = _check_override(channel, override_reason)
     if client.agency_id != session.agency_id:
         raise ValueError("The client and the session belong to different agencies.")
-    locked = _lock_session(session)
-    _refuse_unless_open(locked, mode, override=override)
-    tally = _tally(locked, mode=mode, client=client)
-    if tally["mine"]:
-        raise RegistrationRefused(
-            "duplicate", _("Already registered for this session (or on its waitlist).")
-        )
+    # What needs no lock comes first (the rules as the session reads now, eligibility), so that
+    # the session's row lock is held for the seat decision and the writes only.
+    current = _session_with_program(session)
+    _refuse_unless_open(current, mode, override=override)
     if not override:
-        problem = eligibility_problem(program=locked.element.program, client=client)
+        problem = eligibility_problem(program=current.element.program, client=client)
         if problem is not None:
             raise RegistrationRefused("ineligible", problem)
-
     registration = Registration(
-        agency_id=locked.agency_id,
-        session=locked,
+        agency_id=current.agency_id,
         client=client,
         mode=mode,
         channel=channel,
         override_reason=override_reason.strip(),
         created_by=_person(actor),
     )
+
+    locked = _lock_seats(session)
+    _refuse_unless_open(locked, mode, override=override)  # a change that won the lock first
+    tally = _tally(locked, mode=mode, client=client)
+    if tally["mine"]:
+        raise RegistrationRefused(
+            "duplicate", _("Already registered for this session (or on its waitlist).")
+        )
+    registration.session = locked
     if tally["confirmed"] < locked.capacity(mode):
         registration.status = RegistrationStatus.CONFIRMED
     elif locked.waitlist_enabled:
@@ -696,8 +742,9 @@ def registration_create(
         raise RegistrationRefused("full", _("This session is full and has no waitlist."))
     registration.created_at = timezone.now()
     registration.save()
+    _tell("on_registration_created", registration.pk)
     audit_log(
-        agency=locked.agency,
+        agency=current.agency,
         actor=actor,
         action="registration.create",
         obj=registration,
@@ -709,6 +756,12 @@ def registration_create(
             "channel": channel,
             "override": override,
         },
+    )
+    webhook_emit(
+        agency=current.agency,
+        event_type="registration.created",
+        object_type="registration",
+        object_id=registration.pk,
     )
     return registration
 
@@ -754,6 +807,12 @@ def registration_cancel(*, registration: Registration, actor: Actor) -> Registra
         obj=current,
         client_id=current.client_id,
         detail={"session": session.pk, "mode": current.mode},
+    )
+    webhook_emit(
+        agency=session.agency,
+        event_type="registration.cancelled",
+        object_type="registration",
+        object_id=current.pk,
     )
     return current
 
@@ -810,21 +869,45 @@ def _record_attendance(registration: Registration, *, mode: str, method: str) ->
         registration.save(
             update_fields=["attendance", "attended_mode", "checked_in_at", "check_in_method"]
         )
+        _emit_attendance(registration)
     return registration
+
+
+def _emit_attendance(registration: Registration) -> None:
+    webhook_emit(
+        agency=registration.agency_id,
+        event_type="attendance.recorded",
+        object_type="registration",
+        object_id=registration.pk,
+    )
 
 
 @transaction.atomic
 def attendance_check_in(*, registration: Registration, actor: Actor) -> Registration:
-    """Staff at the door: the person is in the room (whatever mode they had chosen)."""
+    """Staff at the door: the person is in the room, whatever mode they had chosen. An online
+    registrant who comes in is counted in the room (attended_mode), and the switch is recorded
+    in the audit detail; check-in opens settings.CHECK_IN_OPENS_MINUTES before the start."""
     if registration.status != RegistrationStatus.CONFIRMED:
         raise CheckInRefused("not_registered", _("Only confirmed registrations can be checked in."))
+    session = registration.session
+    if session.status == SessionStatus.CANCELLED:
+        raise CheckInRefused("closed", _("This session has been cancelled."))
+    if timezone.now() < session.check_in_opens_at:
+        raise CheckInRefused(
+            "not_open",
+            _("Check-in opens at %(when)s.") % {"when": _when(session.check_in_opens_at)},
+        )
     _record_attendance(registration, mode=AttendanceMode.IN_PERSON, method=CheckInMethod.DOOR)
+    detail = {}
+    if registration.mode != AttendanceMode.IN_PERSON:
+        detail = {"registered_mode": registration.mode, "attended_mode": AttendanceMode.IN_PERSON}
     audit_log(
-        agency=registration.session.agency,
+        agency=session.agency,
         actor=actor,
         action="attendance.check_in",
         obj=registration,
         client_id=registration.client_id,
+        detail=detail,
     )
     return registration
 
@@ -846,6 +929,7 @@ def attendance_undo(*, registration: Registration, actor: Actor) -> Registration
         obj=registration,
         client_id=registration.client_id,
     )
+    _emit_attendance(registration)
     return registration
 
 
@@ -853,8 +937,10 @@ def attendance_undo(*, registration: Registration, actor: Actor) -> Registration
 def attendance_mark_no_show(*, registration: Registration, actor: Actor) -> Registration:
     if registration.status != RegistrationStatus.CONFIRMED:
         raise CheckInRefused("not_registered", _("Only confirmed registrations can be marked."))
-    if registration.session.starts_at > timezone.now():
-        raise CheckInRefused("not_open", _("No-shows can be marked once the session has started."))
+    if registration.session.ends_at > timezone.now():
+        raise CheckInRefused(
+            "not_open", _("People can be marked absent only once the session is over.")
+        )
     registration.attendance = AttendanceStatus.NO_SHOW
     registration.save(update_fields=["attendance"])
     audit_log(
@@ -864,6 +950,7 @@ def attendance_mark_no_show(*, registration: Registration, actor: Actor) -> Regi
         obj=registration,
         client_id=registration.client_id,
     )
+    _emit_attendance(registration)
     return registration
 
 

@@ -24,9 +24,12 @@ from django.utils.translation import ngettext
 
 from tremplin.agencies.policy import Perm, agency_view, has_perm
 from tremplin.agencies.requests import AgencyRequest
+from tremplin.audit.reads import audited_read
 from tremplin.clients.models import Client
 from tremplin.clients.selectors import client_get_for_agency, client_of_user
+from tremplin.core.pagecache import cache_public_page
 from tremplin.core.ratelimit import rate_limited
+from tremplin.ops.uploads import recording_media_type
 from tremplin.programs import selectors, services
 from tremplin.programs.calendars import calendar_response
 from tremplin.programs.forms import (
@@ -51,6 +54,7 @@ from tremplin.programs.models import (
 )
 
 SESSIONS_PER_PAGE = 20
+REGISTRATIONS_PER_PAGE = 20
 SELF_CHECK_IN_ATTEMPTS = 5
 
 
@@ -86,6 +90,7 @@ def _registration_message(registration: Registration) -> str:
 
 
 @agency_view(public=True)
+@cache_public_page
 def catalogue(request: AgencyRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     sessions = selectors.session_list_upcoming(
@@ -113,6 +118,7 @@ def catalogue(request: AgencyRequest) -> HttpResponse:
 
 
 @agency_view(public=True)
+@cache_public_page
 def program_detail(request: AgencyRequest, program_id: int) -> HttpResponse:
     program = selectors.program_get_for_agency(
         agency=request.agency, program_id=program_id, published_only=True
@@ -132,6 +138,7 @@ def program_detail(request: AgencyRequest, program_id: int) -> HttpResponse:
 
 
 @agency_view(public=True)
+@cache_public_page
 def session_detail(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(
         agency=request.agency, session_id=session_id, published_only=True
@@ -233,11 +240,15 @@ def register(request: AgencyRequest, session_id: int) -> HttpResponse:
 def my_registrations(request: AgencyRequest) -> HttpResponse:
     client = _client_or_404(request)
     feed = services.calendar_feed_for_client(client=client)
+    page = Paginator(
+        selectors.registration_list_for_client(client=client), REGISTRATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "programs/my_registrations.html",
         {
-            "registrations": selectors.registration_list_for_client(client=client),
+            "registrations": page,
+            "page": page,
             "recordings": selectors.recording_list_for_client(client=client)[:20],
             "feed_url": request.build_absolute_uri(_url("client_feed", request, token=feed.token)),
             "now": timezone.now(),
@@ -301,11 +312,16 @@ def switch(request: AgencyRequest, registration_id: int) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def join(request: AgencyRequest, registration_id: int) -> HttpResponse:
-    """Record online attendance, then send the person to the meeting."""
+    """Record online attendance, then send the person to the meeting.
+
+    Only a POST records attendance; a GET (a calendar's or an e-mail's link, or a cross-site
+    request) shows the Join button that posts here."""
     client = _client_or_404(request)
     registration = selectors.registration_get_for_client(
         client=client, registration_id=registration_id
     )
+    if request.method != "POST":
+        return render(request, "programs/join_confirm.html", {"registration": registration})
     try:
         services.attendance_record_join(registration=registration, actor=request.user)
     except services.CheckInRefused as refusal:
@@ -369,8 +385,18 @@ def recording_file(request: AgencyRequest, recording_id: int) -> HttpResponseBas
     # Range requests (seeking) re-fetch the file; count a view once per page load only.
     if "HTTP_RANGE" not in request.META or request.META["HTTP_RANGE"].startswith("bytes=0-"):
         services.recording_record_view(recording=recording, client=client)
-    response = FileResponse(recording.file.open("rb"))
+    # Played inline only as the audio/video type its (checked) extension says; anything else
+    # (a file stored before uploads were checked) is a download. nosniff and a sandboxing CSP
+    # keep a browser from running it as a page either way.
+    media_type = recording_media_type(recording.file.name)
+    response = FileResponse(
+        recording.file.open("rb"),
+        as_attachment=media_type is None,
+        content_type=media_type or "application/octet-stream",
+    )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 
@@ -577,6 +603,7 @@ def session_complete(request: AgencyRequest, session_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
+@audited_read("session.registrations_view")
 def staff_session(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     search = ClientSearchForm(request.GET or None)
@@ -663,8 +690,10 @@ def _door_registrations(session: Session) -> list[Registration]:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
+@audited_read("attendance.view_door")
 def door(request: AgencyRequest, session_id: int) -> HttpResponse:
-    """The check-in list for the door: one tap (a small POST form) per person."""
+    """The check-in list for the door: one tap (a small POST form) per person. Online
+    registrants who come in are checked in from the second list and counted in the room."""
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     confirmed = sorted(
         _door_registrations(session),
@@ -672,6 +701,7 @@ def door(request: AgencyRequest, session_id: int) -> HttpResponse:
     )
     in_room = [r for r in confirmed if r.mode == AttendanceMode.IN_PERSON]
     online = [r for r in confirmed if r.mode == AttendanceMode.ONLINE]
+    came_in = [r for r in online if r.attended_mode == AttendanceMode.IN_PERSON]
     return render(
         request,
         "programs/staff/door.html",
@@ -679,7 +709,9 @@ def door(request: AgencyRequest, session_id: int) -> HttpResponse:
             "session": session,
             "in_room": in_room,
             "online": online,
-            "checked_in": sum(1 for r in in_room if r.attendance == AttendanceStatus.ATTENDED),
+            "expected": len(in_room) + len(came_in),
+            "checked_in": sum(1 for r in confirmed if r.attended_mode == AttendanceMode.IN_PERSON),
+            "is_open": session.check_in_is_open,
         },
     )
 
@@ -709,12 +741,19 @@ def check_in(request: AgencyRequest, registration_id: int) -> HttpResponse:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
+@audited_read("attendance.view_sheet")
 def attendance(request: AgencyRequest, session_id: int) -> HttpResponse:
+    """The sheet, by the mode people actually attended in (an online registrant who came to
+    the room is in the room's list, marked as a switch); not yet attended: by registered mode."""
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     confirmed = _door_registrations(session)
+    modes = list(session.modes)
+    for r in confirmed:
+        if r.attended_mode and r.attended_mode not in modes:
+            modes.append(r.attended_mode)
     by_mode = []
-    for mode in session.modes:
-        rows = [r for r in confirmed if r.mode == mode]
+    for mode in modes:
+        rows = [r for r in confirmed if (r.attended_mode or r.mode) == mode]
         by_mode.append(
             {
                 "mode": AttendanceMode(mode),
@@ -724,7 +763,9 @@ def attendance(request: AgencyRequest, session_id: int) -> HttpResponse:
             }
         )
     return render(
-        request, "programs/staff/attendance.html", {"session": session, "by_mode": by_mode}
+        request,
+        "programs/staff/attendance.html",
+        {"session": session, "by_mode": by_mode, "has_ended": session.has_ended},
     )
 
 
@@ -735,6 +776,7 @@ def _csv_cell(value: object) -> str:
 
 
 @agency_view(perm=Perm.SESSIONS_RUN)
+@audited_read("attendance.export")
 def attendance_csv(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

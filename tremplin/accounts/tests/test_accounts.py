@@ -39,6 +39,15 @@ def test_self_signup_makes_a_client_of_the_chosen_agency_after_email_verificatio
     assert response.status_code == 302
     user = User.objects.get(email="new.client@example.org")
     assert user.language == "fr"
+    # Until the email is verified, only the account exists: no agency sees the person.
+    assert not Membership.objects.filter(user=user).exists()
+    assert not Client.objects.filter(user=user).exists()
+
+    # Mandatory verification: the link in the (French) email signs the person in.
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    path = link.split("testserver", 1)[1]
+    assert client.post(path).status_code == 302
     assert Membership.objects.get(user=user).agency == other_agency
     record = Client.objects.get(user=user)
     assert (record.agency, record.first_name, record.preferred_language) == (
@@ -47,12 +56,6 @@ def test_self_signup_makes_a_client_of_the_chosen_agency_after_email_verificatio
         "fr",
     )
     assert not Membership.objects.filter(user=user, agency=agency).exists()
-
-    # Mandatory verification: the link in the (French) email signs the person in.
-    assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
-    path = link.split("testserver", 1)[1]
-    assert client.post(path).status_code == 302
     assert client.get(f"/fr/a/{other_agency.slug}/me/").status_code == 200
 
 

@@ -125,6 +125,62 @@ def test_no_agency_sees_another_agencys_private_pages_or_objects():
                             f"{role} {method.upper()} {url} → {response.status_code}, expected 404"
                         )
     assert not leaks, "\n".join(leaks)
+    unaudited = personal_reads_not_audited(home, people, routes)
+    assert not unaudited, "\n".join(unaudited)
+
+
+# Pages about one client (a <client_id> in the URL) under these permissions are personal data.
+PERSONAL_PERMS = {"clients_view", "clients_manage", "case_notes"}
+
+
+def personal_reads_not_audited(home: Agency, people: dict[str, object], routes: list[Route]):
+    """Staff of the right agency open every personal-data page (those declared with
+    @audited_read, and every client page): each must write an audit event naming the reader."""
+    from django.urls import resolve
+
+    from tremplin.agencies.policy import permissions_for_roles
+    from tremplin.audit.models import AuditEvent
+
+    problems: list[str] = []
+    for route in routes:
+        if route.access == "public":
+            continue
+        try:
+            ids = {k: owned_object_id(k, home) for k in route.kwargs if k != "agency_slug"}
+        except AssertionError:
+            continue  # e.g. network courses: no object of this model belongs to the agency
+        with translation.override("en"):
+            url = reverse(route.name, kwargs={"agency_slug": HOME, **ids})
+        declared = getattr(resolve(url).func, "tremplin_audited_read", None)
+        about_a_client = "client_id" in ids and route.access in PERSONAL_PERMS
+        if not declared and not about_a_client:
+            continue
+        role = next(
+            (r for r in people if route.access in permissions_for_roles([r]) and r != Role.CLIENT),
+            None,
+        )
+        if role is None:
+            continue
+        browser = Client(raise_request_exception=False)
+        browser.force_login(people[role])
+        with scopes_disabled():
+            before = AuditEvent.objects.filter(actor=people[role]).count()
+        response = browser.get(url)
+        if response.status_code != 200:
+            if declared:
+                problems.append(f"{role} GET {url} → {response.status_code}, expected 200")
+            continue
+        with scopes_disabled():
+            new = AuditEvent.objects.filter(actor=people[role], agency=home).order_by("-id")[
+                : max(0, AuditEvent.objects.filter(actor=people[role]).count() - before)
+            ]
+            actions = {event.action for event in new}
+            clients = {event.client_id for event in new}
+        if declared and declared not in actions:
+            problems.append(f"{role} GET {url}: no audit event {declared!r} (got {actions})")
+        elif about_a_client and ids["client_id"] not in clients:
+            problems.append(f"{role} GET {url}: no audit event naming client {ids['client_id']}")
+    return problems
 
 
 @pytest.mark.django_db

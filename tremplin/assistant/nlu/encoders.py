@@ -187,7 +187,7 @@ class EmbeddingCache:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(self.path.suffix + ".tmp")
+        temporary = self.path.with_suffix(f"{self.path.suffix}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             pickle.dump(self._vectors, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(self.path)  # atomic: a reader never sees half a file

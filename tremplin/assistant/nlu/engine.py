@@ -36,6 +36,13 @@ from tremplin.assistant.nlu.kb import KnowledgeBase
 from tremplin.assistant.nlu.langid import default_identifier
 from tremplin.assistant.nlu.noise import is_noise
 from tremplin.assistant.nlu.normalize import for_embedding, for_lexical
+from tremplin.assistant.nlu.reading import (
+    answer_data,
+    crisis_data,
+    keyword_sensitive,
+    meaning_sensitive,
+    read_answer,
+)
 
 OUT_OF_SCOPE = "__out_of_scope__"
 NEGATIVES_PATH = Path(__file__).with_name("data") / "out-of-scope.yaml"
@@ -78,6 +85,21 @@ class Prediction:
     decision: Decision
     alternatives: list[tuple[str, float]]
     entities: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Analysis:
+    """One message analysed once: what every step of a conversation reads."""
+
+    text: str
+    language: str
+    vector: np.ndarray  # the encoder's embedding of for_embedding(text)
+    prediction: Prediction
+    sensitive: bool
+
+    def answer(self, understanding: Understanding) -> str | None:
+        """ "yes", "no", "other" or None when this message answers a yes/no question."""
+        return read_answer(self.text, self.vector, understanding.answer_vectors)
 
 
 def load_negatives(path: Path = NEGATIVES_PATH) -> list[Example]:
@@ -196,6 +218,8 @@ class Understanding:
     # Set by training; a model pickled before they existed has neither (see the properties).
     _example_languages: frozenset[str]
     _openings: tuple[str, ...]
+    _answer_vectors: np.ndarray | None
+    _crisis_vectors: np.ndarray | None
 
     def __init__(
         self,
@@ -232,13 +256,60 @@ class Understanding:
         """Greetings and thanks of the training data, longest first."""
         return self.__dict__.get("_openings") or ()
 
+    def _vectors_of(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode([for_embedding(text) for text in texts])
+
+    @property
+    def answer_vectors(self) -> np.ndarray:
+        """Embeddings of data/answers.yaml (computed at training; lazily for older models)."""
+        vectors = self.__dict__.get("_answer_vectors")
+        if vectors is None:
+            vectors = self._answer_vectors = self._vectors_of(answer_data().texts)
+        return vectors
+
+    @property
+    def crisis_vectors(self) -> np.ndarray:
+        vectors = self.__dict__.get("_crisis_vectors")
+        if vectors is None:
+            data = crisis_data()
+            vectors = self._crisis_vectors = self._vectors_of(data.examples + data.ordinary)
+        return vectors
+
+    def analyse(
+        self, text: str, *, now: datetime | None = None, tz: str = "America/Edmonton"
+    ) -> Analysis:
+        """Language, embedding, prediction and risk of one message, computed once."""
+        language = default_identifier().identify(text)
+        vector = self.encoder.encode([for_embedding(text)])
+        prediction = self._predict(text, language, vector, now=now, tz=tz)
+        # By meaning only when the model is not sure of a service intent: a confident request
+        # ("I want to register…") is never read as a disclosure.
+        sensitive = keyword_sensitive(text) or (
+            prediction.decision != "answer"
+            and meaning_sensitive(vector[0], self.crisis_vectors, self.scorers.example_vectors)
+        )
+        return Analysis(text, language, vector[0], prediction, sensitive)
+
     def predict(
         self, text: str, *, now: datetime | None = None, tz: str = "America/Edmonton"
     ) -> Prediction:
         language = default_identifier().identify(text)
+        return self._predict(
+            text, language, self.encoder.encode([for_embedding(text)]), now=now, tz=tz
+        )
+
+    def _predict(
+        self,
+        text: str,
+        language: str,
+        vector: np.ndarray,
+        *,
+        now: datetime | None,
+        tz: str,
+    ) -> Prediction:
         zone = ZoneInfo(tz)
         entities = extract_entities(text, now=now.astimezone(zone) if now else datetime.now(zone))
-        prediction = self._decide(language, self._probabilities(text, language), entities)
+        prediction = self._decide(language, self._probabilities(text, language, vector), entities)
         if is_noise(text):
             prediction.intent, prediction.decision = None, "out_of_scope"
             return prediction
@@ -255,8 +326,11 @@ class Understanding:
                     return request
         return prediction
 
-    def _probabilities(self, text: str, language: str) -> np.ndarray:
-        vector = self.encoder.encode([for_embedding(text)])
+    def _probabilities(
+        self, text: str, language: str, vector: np.ndarray | None = None
+    ) -> np.ndarray:
+        if vector is None:
+            vector = self.encoder.encode([for_embedding(text)])
         return self.scorers.probabilities(
             vector, [for_lexical(text)], np.array([language in LEXICAL_LANGUAGES])
         )[0]
@@ -411,6 +485,13 @@ def train_from_examples(
     understanding._encoder = encoder
     understanding._example_languages = frozenset(lang for _, lang, _ in examples)
     understanding._openings = _openings(rows)
+    understanding._answer_vectors = cache.encode(
+        encoder, [for_embedding(text) for text in answer_data().texts]
+    )
+    crisis = crisis_data()
+    understanding._crisis_vectors = cache.encode(
+        encoder, [for_embedding(text) for text in crisis.examples + crisis.ordinary]
+    )
     understanding.training_seconds = time.perf_counter() - started
     return understanding
 

@@ -1,5 +1,6 @@
 """Talking to the assistant in tests, over the web chat (htmx POST) or a signed Twilio webhook."""
 
+import uuid
 from xml.etree import ElementTree
 
 from django.urls import reverse
@@ -25,6 +26,9 @@ class Chat:
     @property
     def conversation(self) -> Conversation:
         return Conversation.objects.filter(agency=self.agency, channel=self.channel).latest("id")
+
+    def conversation_exists(self) -> bool:
+        return Conversation.objects.filter(agency=self.agency, channel=self.channel).exists()
 
     def transcript(self) -> str:
         return "\n".join(
@@ -74,7 +78,8 @@ class SmsChat(Chat):
             "From": self.phone,
             "To": "+15877770000",
             "Body": text,
-            "MessageSid": "SM0123456789",
+            # Each message is its own delivery: a repeated MessageSid is a replay, ignored.
+            "MessageSid": f"SM{uuid.uuid4().hex}",
         }
         response = post_sms(self.browser, self.agency, params)
         assert response.status_code == 200

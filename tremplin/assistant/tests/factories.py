@@ -13,8 +13,9 @@ from i18nfield.strings import LazyI18nString
 
 from tremplin.agencies.models import Agency
 from tremplin.agencies.tests.factories import LocationFactory
-from tremplin.assistant.brain import embedding_cache, understanding_to_bytes
+from tremplin.assistant.brain import understanding_to_bytes
 from tremplin.assistant.models import AssistantBrain
+from tremplin.assistant.nlu.encoders import EmbeddingCache
 from tremplin.assistant.nlu.engine import train_from_examples
 from tremplin.assistant.nlu.kb import KnowledgeBase, load_knowledge_base
 from tremplin.assistant.services import knowledge_base_import
@@ -30,14 +31,24 @@ def repository_knowledge_base() -> KnowledgeBase:
     return load_knowledge_base(KB_PATH.read_text(encoding="utf-8"), source=str(KB_PATH))
 
 
+# Example embeddings survive between test runs on this machine (the texts' hash is the key, so
+# a changed example is simply encoded again): training then costs the fitting only.
+PERSISTENT_EMBEDDINGS = Path(tempfile.gettempdir()) / "tremplin-test-assistant-embeddings.pkl"
+
+
 @functools.cache
 def trained_model_file() -> Path:
     """The repository's knowledge base, trained once per test process and kept in a temp file."""
+    cache = EmbeddingCache(PERSISTENT_EMBEDDINGS)
     understanding = train_from_examples(
         repository_knowledge_base().training_examples(),
         encoder=settings.ASSISTANT_ENCODER or None,
-        cache=embedding_cache(),
+        cache=cache,
     )
+    try:
+        cache.save()
+    except OSError:
+        pass  # a read-only temp folder only costs the next run its encoding time
     path = Path(tempfile.mkdtemp(prefix="tremplin-assistant-")) / "pnec.model"
     path.write_bytes(understanding_to_bytes(understanding))
     return path

@@ -69,7 +69,8 @@ def test_find_next_sessions_filtered_by_topic(open_chat, language, question, tit
     assert (
         str(interview.title) not in listing and "Pratique" not in listing
     )  # filtered by the topic
-    assert chat.conversation.state["pending"] == {"step": "choose_session", "sessions": [resume.pk]}
+    pending = chat.conversation.state["pending"]
+    assert pending["step"] == "choose_session" and pending["sessions"] == [resume.pk]
 
 
 @pytest.mark.parametrize(
@@ -337,9 +338,15 @@ def test_talk_to_a_person_hands_over_to_the_clients_counsellor(
     assert conversation.status == ConversationStatus.HANDED_OVER
     assert conversation.handover_reason == "requested"
     assert conversation.assigned_to == counsellor
-    assert len(replies) == 1
-    assert chat.say("hello?") == []  # waiting for a person: no automatic answer
-    assert ConversationMessage.objects.filter(conversation=conversation, text="hello?").exists()
+    assert kb_answer(chat.agency, "office_hours", language) in replies  # when a person answers
+    # Waiting for a person: the client can keep talking to the assistant…
+    assert chat.say("do you help with resumes?") == [
+        kb_answer(chat.agency, "resume_workshop", "en")
+    ]
+    assert chat.conversation.status == ConversationStatus.HANDED_OVER
+    # …or withdraw the request.
+    chat.say("cancel")
+    assert chat.conversation.status == ConversationStatus.OPEN
 
 
 @pytest.mark.parametrize(
@@ -357,11 +364,14 @@ def test_sensitive_topics_hand_off_and_give_the_crisis_lines(open_chat, language
     assert chat.conversation.handover_reason == "sensitive"
 
 
-def test_two_misunderstandings_in_a_row_hand_off(open_chat):
+def test_two_misunderstandings_in_a_row_offer_a_person(open_chat):
     chat = open_chat("en")
     chat.say("who won the hockey game last night?")
     assert chat.conversation.status == ConversationStatus.OPEN
-    chat.say("what is the weather in Paris")
+    replies = chat.say("what is the weather in Paris")
+    assert "talk to a person" in replies[0]
+    assert chat.conversation.status == ConversationStatus.OPEN
+    chat.say("yes please")
     assert chat.conversation.status == ConversationStatus.HANDED_OVER
     assert chat.conversation.handover_reason == "misunderstood"
     assert (
@@ -381,11 +391,15 @@ def test_faq_reply_is_the_knowledge_base_text(open_chat, language, question):
     assert chat.say(question) == [kb_answer(chat.agency, "resume_workshop", language)]
 
 
-def test_reply_in_the_agency_language_when_the_kb_lacks_the_clients(open_chat):
+def test_kb_answer_in_the_agency_language_with_a_line_in_the_clients(open_chat):
     chat = open_chat("en")
-    chat.say("¿Cuánto cuesta el programa? ¿Es gratis?")
-    replies = ConversationMessage.objects.filter(conversation=chat.conversation, sender="assistant")
-    assert {message.language for message in replies} == {"en"}
+    replies = chat.say("¿Cuánto cuesta el programa? ¿Es gratis?")
+    assert replies[0] == kb_answer(chat.agency, "cost_fees", "en")
+    assert "inglés" in replies[1] or "English" in replies[1]
+    messages = ConversationMessage.objects.filter(
+        conversation=chat.conversation, sender="assistant"
+    )
+    assert {message.language for message in messages} == {"es"}
 
 
 def test_greeting_in_french(open_chat):
@@ -409,9 +423,8 @@ def test_an_answer_that_does_not_fit_the_question_is_understood_afresh(open_chat
     chat = open_chat("en")
     make_session(chat.agency, delivery_mode="online")
     chat.say("sign me up for the resume workshop")
-    assert chat.say("do you help with resumes?") == [
-        kb_answer(chat.agency, "resume_workshop", "en")
-    ]
+    replies = chat.say("do you help with resumes?")
+    assert replies[-1] == kb_answer(chat.agency, "resume_workshop", "en")
     assert not Registration.objects.filter(client=client_record).exists()
 
 

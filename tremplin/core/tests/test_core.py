@@ -21,7 +21,7 @@ PAGE_BUDGET_BYTES = 60 * 1024
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "static": "ok"}
 
 
 @pytest.mark.django_db

@@ -156,6 +156,28 @@ def test_a_text_lesson_page_is_light(client, agency, course, client_user):
     assert "<script" not in response.text  # works with JavaScript off: no script at all
 
 
+def test_reloading_the_lesson_being_read_writes_nothing(client, agency, course, client_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.enrolment_create(
+        agency=agency, course=course.course, user=client_user, actor=client_user
+    )
+    client.force_login(client_user)
+    lesson_url = courses_url(agency, "lesson", lesson_id=course.text.pk)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(lesson_url).status_code == 200
+    with CaptureQueriesContext(connection) as reload:
+        assert client.get(lesson_url).status_code == 200
+
+    def writes(queries):
+        return [q["sql"] for q in queries if q["sql"].split()[0] in ("UPDATE", "INSERT", "DELETE")]
+
+    assert any("learning_" in sql for sql in writes(first.captured_queries))
+    assert not [sql for sql in writes(reload.captured_queries) if "learning_" in sql]
+    assert "FOR UPDATE" not in " ".join(q["sql"] for q in reload.captured_queries)
+
+
 def test_staff_view_shows_exact_figures(client, agency, course, counsellor):
     done_learner, stuck_learner, idle_learner = (
         new_client(agency, "Dana", "Done"),
@@ -546,3 +568,28 @@ def test_staff_enrol_a_client(client, agency, course, counsellor, client_user):
         client.post(url, {"learner": "999999"}).status_code == 200
     )  # a form error, nothing written
     assert Enrolment.objects.count() == 1
+
+
+def test_staff_learners_are_paginated_and_people_to_enrol_are_searched(
+    client, agency, course, counsellor, client_user, monkeypatch
+):
+    from tremplin.learning import views
+
+    monkeypatch.setattr(views, "LEARNERS_PER_PAGE", 2)
+    for i in range(3):
+        services.enrolment_create(
+            agency=agency,
+            course=course.course,
+            user=new_client(agency, last_name=f"P{i}"),
+            actor=None,
+        )
+    client.force_login(counsellor)
+    url = staff_url(agency, "staff_course", course_id=course.course.pk)
+    first, second = client.get(url).text, client.get(url, {"page": 2}).text
+    assert first.count("data-enrolment=") == 2 and second.count("data-enrolment=") == 1
+    assert "Page 1 of 2" in first
+    assert 'type="radio"' not in first  # nobody listed until staff search
+    found = client.get(url, {"learner_q": "cleo"}).text
+    membership = client_user.memberships.get()
+    assert f'value="{membership.pk}"' in found and found.count('type="radio"') == 1
+    assert "Nobody who can still take" in client.get(url, {"learner_q": "zzz"}).text

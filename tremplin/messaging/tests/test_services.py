@@ -46,6 +46,7 @@ def test_message_to_a_consenting_client_is_queued_then_sent_by_the_task(
     assert outbox_lines("sms")[before:] == [
         {
             "id": message.provider_message_id,
+            "key": f"{message.pk}:1",
             "channel": "sms",
             "to": "+14035550101",
             "language": "en",

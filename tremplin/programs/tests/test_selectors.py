@@ -103,6 +103,11 @@ def test_filters(agency, catalogue):
     assert titles(agency, language="fr") == ["Interview preparation", "Hiring event"]
     assert titles(agency, service_type="hiring_event") == ["Hiring event"]
     assert titles(agency, location_kind="rural") == ["Hiring event"]
+    # Rural clients take online sessions: online + rural is every session open online.
+    assert titles(agency, mode="online", location_kind="rural") == [
+        "Resume writing workshop",
+        "Interview preparation",
+    ]
     assert titles(agency, location_kind="online") == [
         "Resume writing workshop",
         "Interview preparation",

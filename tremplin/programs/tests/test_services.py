@@ -447,6 +447,30 @@ def test_door_check_in_and_undo(agency, clients, facilitator):
     )
 
 
+def test_door_check_in_opens_at_the_configured_time_and_absences_wait_for_the_end(
+    agency, clients, facilitator, settings
+):
+    settings.CHECK_IN_OPENS_MINUTES = 60
+    later = soon(agency, minutes=90)
+    registration = register(later, clients[0], ONLINE)
+    with pytest.raises(CheckInRefused) as caught:
+        services.attendance_check_in(registration=registration, actor=facilitator)
+    assert caught.value.code == "not_open"
+    later.starts_at = timezone.now() + timedelta(minutes=45)
+    later.ends_at = later.starts_at + timedelta(hours=1)
+    later.save()
+    registration.refresh_from_db()
+    services.attendance_check_in(registration=registration, actor=facilitator)
+    # An online registrant at the door is counted in the room, and the switch is recorded.
+    registration.refresh_from_db()
+    assert (registration.mode, registration.attended_mode) == (ONLINE, IN)
+    event = AuditEvent.objects.get(action="attendance.check_in")
+    assert event.detail == {"registered_mode": ONLINE, "attended_mode": IN}
+    other = register(later, clients[1], IN)
+    with pytest.raises(CheckInRefused):
+        services.attendance_mark_no_show(registration=other, actor=facilitator)
+
+
 def test_waitlisted_people_cannot_be_checked_in(agency, clients):
     session = soon(agency, online_capacity=1)
     register(session, clients[0], ONLINE)
@@ -518,6 +542,11 @@ def test_completing_a_session_marks_no_shows(agency, clients):
     with pytest.raises(ValidationError):
         services.session_complete(session=session, actor=None)  # not started yet
     session.starts_at = timezone.now() - timedelta(minutes=5)
+    session.save()
+    with pytest.raises(ValidationError):
+        services.session_complete(session=session, actor=None)  # started, not over: no absences
+    session.starts_at = timezone.now() - timedelta(hours=2)
+    session.ends_at = timezone.now() - timedelta(hours=1)
     session.save()
     services.session_complete(session=session, actor=None)
     absent.refresh_from_db()

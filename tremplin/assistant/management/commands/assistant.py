@@ -27,6 +27,17 @@ def _read(path: str) -> str:
         raise CommandError(f"{path}: cannot read the file ({error}).") from error
 
 
+def _run_stories(keyword: str) -> int:
+    """The suite's story tests (a throw-away test database, the repository's knowledge base)."""
+    import pytest
+
+    test_file = Path(__file__).resolve().parents[2] / "tests" / "test_stories.py"
+    arguments = [str(test_file), "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+    if keyword:
+        arguments += ["-k", keyword]
+    return int(pytest.main(arguments))
+
+
 class Command(BaseCommand):
     help = "Manage the virtual assistant: import a knowledge base, train, evaluate, measure."
 
@@ -57,6 +68,11 @@ class Command(BaseCommand):
         evaluate.add_argument(
             "--encoder", default=None, help="e5, use or char-ngram (default: ASSISTANT_ENCODER)."
         )
+        stories = commands.add_parser(
+            "test-stories",
+            help="Run the conversation stories (tremplin/assistant/stories/*.yaml) on a test database.",
+        )
+        stories.add_argument("-k", default="", help="Only stories whose name matches.")
         bench = commands.add_parser(
             "bench", help="Time a new example going live and chat round trips."
         )
@@ -64,6 +80,9 @@ class Command(BaseCommand):
         bench.add_argument("--messages", type=int, default=40)
 
     def handle(self, *args, subcommand: str, **options) -> None:
+        if subcommand == "test-stories":
+            self._stories(options["k"])
+            return
         if subcommand == "eval":
             self._eval(**options)
             return
@@ -123,3 +142,8 @@ class Command(BaseCommand):
             raise CommandError(f"{cases}: no such file.")
         if evaluate_main(argv) != 0:
             raise CommandError(f"{kb}: the knowledge base is not valid (see above).")
+
+    def _stories(self, keyword: str) -> None:
+        if _run_stories(keyword) != 0:
+            raise CommandError("Some stories failed.")
+        self.stdout.write("All stories passed.")

@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +15,8 @@ from tremplin.core.demodata import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoNetwork,
 
 class Command(BaseCommand):
     help = "Migrate, load the bilingual demo network (idempotent), print the demo logins and serve."
+    # --code prints a code and exits: the checks run below, only when the demo really starts.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Do everything but serve.")
@@ -30,6 +33,7 @@ class Command(BaseCommand):
                 format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
             )
             return
+        self.check()
         call_command("migrate", interactive=False, verbosity=0)
         started = time.monotonic()
         with scopes_disabled(), transaction.atomic():
@@ -55,10 +59,22 @@ class Command(BaseCommand):
         for place, role, email in demo.logins:
             out(f"  {email.ljust(width)}  {role:<22} {place}")
         out("")
+        if settings.ASSISTANT_DEMO_SMS_TOKEN and not settings.TWILIO_AUTH_TOKEN:
+            out(f"SMS webhook: http://127.0.0.1:{port}/sms/<agency>/  demo signing token: ")
+            out(f"  {settings.ASSISTANT_DEMO_SMS_TOKEN}   (signed curl example: docs/assistant.md)")
+            out("")
 
     def _serve(self, port: int) -> None:
         # The task worker runs beside the web server; with no REDIS_URL its queue is a SQLite file.
-        worker = subprocess.Popen([sys.executable, "-m", "tremplin", "run_huey"])
+        # Stopping the demo (Ctrl-C, or a SIGTERM/SIGHUP from a closing terminal or a process
+        # manager) stops the worker too: the signals become SystemExit so `finally` runs.
+        worker = subprocess.Popen([sys.executable, "-m", "tremplin", "worker"])
+
+        def _stop(signum: int, frame: object) -> None:
+            raise SystemExit(0)
+
+        for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, _stop)
         try:
             call_command(
                 "runserver",
@@ -67,5 +83,15 @@ class Command(BaseCommand):
                 insecure_serving=settings.DEBUG,
             )
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            stop_worker(worker)
+
+
+def stop_worker(worker: subprocess.Popen, *, timeout: float = 10) -> None:  # type: ignore[type-arg]
+    """Ask the task worker to stop, and make sure it has when this returns."""
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -1,0 +1,163 @@
+"""A small HTTP load generator and a production server to aim it at, for the `bench` commands.
+
+`serving(...)` starts `tremplin serve` (gunicorn, the production server) as a child process on
+loopback and waits until `/healthz` answers; `hammer(...)` sends requests from `concurrency`
+threads for `seconds` (or until `total` requests) and returns throughput and latencies. Every
+figure is printed beside `/healthz` measured by the same server in the same run, so a ratio says
+how close a page comes to the cost of a bare view whatever else the machine is doing.
+"""
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        if len(self.latencies_ms) == 1:
+            return self.latencies_ms[0]
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(q) - 1]
+
+
+Request = tuple[str, str, dict[str, str], bytes | None]  # method, path, headers, body
+
+
+def hammer(
+    *,
+    port: int,
+    requests: Callable[[int], Request],
+    concurrency: int,
+    seconds: float | None = None,
+    total: int | None = None,
+    host: str = "127.0.0.1",
+) -> LoadResult:
+    """Send `requests(i)` (i = 0, 1, …) from `concurrency` threads; stop after `seconds` or once
+    `total` requests were sent. Any status ≥ 500 or connection failure counts as an error."""
+    result = LoadResult()
+    lock = threading.Lock()
+    counter = iter(range(total if total is not None else 10**12))
+    deadline = time.perf_counter() + seconds if seconds else None
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(host, port, timeout=60)
+        while True:
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                break
+            method, path, headers, body = requests(index)
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=60)
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                result.requests += 1
+                result.latencies_ms.append(elapsed)
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status == 0 or status >= 500:
+                    result.errors += 1
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# What the reverse proxy in front of the app servers adds (docs/deployment.md): the app trusts it
+# to say the visitor came over HTTPS, so production settings (SSL redirect, secure cookies) hold.
+PROXY_HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+
+
+def get(path: str, cookies: dict[str, str] | None = None) -> Callable[[int], Request]:
+    headers = {**PROXY_HEADERS, "Accept-Encoding": "gzip"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    return lambda _index: ("GET", path, headers, None)
+
+
+def form_post(path: str, data: dict[str, str], cookies: dict[str, str]) -> Request:
+    headers = {
+        **PROXY_HEADERS,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+        "Referer": "https://127.0.0.1/",
+    }
+    return ("POST", path, headers, urlencode(data).encode())
+
+
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/healthz", headers=PROXY_HEADERS)
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+
+
+@dataclass
+class Server:
+    pid: int  # the master process (the workers are its children)
+    started_in: float  # seconds from start to the first /healthz 200
+
+
+@contextmanager
+def serving(*, port: int, workers: int, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Run `tremplin serve` on 127.0.0.1:`port` until the block ends."""
+    child_env = {**os.environ, **(env or {})}
+    child_env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    command = [sys.executable, "-m", "tremplin", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=child_env, stdout=subprocess.DEVNULL)
+    try:
+        while not _healthy(port):
+            if process.poll() is not None:
+                raise RuntimeError(f"tremplin serve exited with status {process.returncode}")
+            if time.perf_counter() - started > 120:
+                raise RuntimeError("tremplin serve did not answer /healthz within 120 s")
+            time.sleep(0.05)
+        yield Server(pid=process.pid, started_in=time.perf_counter() - started)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

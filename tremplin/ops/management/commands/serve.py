@@ -1,0 +1,82 @@
+"""`tremplin serve [--port N] [--workers W] [--host H]`: the production application server.
+
+gunicorn with `preload_app`: the application (and what it loads at import) is built once in the
+master process and the workers fork from it warm. Before the first request it checks that the
+static files are collected and that texts and e-mails are really sent (tremplin.ops.startup), and
+exits with a clear message otherwise. Defaults come from the environment: PORT (8000), HOST
+(127.0.0.1), WEB_CONCURRENCY (2 workers), GUNICORN_TIMEOUT (30 s), FORWARDED_ALLOW_IPS
+(127.0.0.1: the reverse proxy that may set X-Forwarded-Proto).
+"""
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+
+from tremplin.config.env import env_int, env_str
+from tremplin.ops.startup import check_app_server_can_start
+
+# Access lines carry the path only (%(U)s), never the query string where search terms travel.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    # The master may have opened database connections while loading: each worker opens its own.
+    connections.close_all()
+
+
+class Command(BaseCommand):
+    help = "Run the production application server (gunicorn, workers forked from a warm master)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=env_int("PORT", 8000))
+        parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
+        parser.add_argument("--workers", type=int, default=env_int("WEB_CONCURRENCY", 2))
+        parser.add_argument("--timeout", type=int, default=env_int("GUNICORN_TIMEOUT", 30))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            check_app_server_can_start()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.")
+
+        from gunicorn.app.base import BaseApplication
+
+        config = {
+            "bind": f"{options['host']}:{options['port']}",
+            "workers": options["workers"],
+            "preload_app": True,
+            "timeout": options["timeout"],
+            "graceful_timeout": 20,
+            "max_requests": env_int("GUNICORN_MAX_REQUESTS", 0),
+            "forwarded_allow_ips": env_str("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "accesslog": env_str("ACCESS_LOG", "-") or None,
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "logger_class": "tremplin.ops.logging.RedactingGunicornLogger",
+            "post_fork": _post_fork,
+            "proc_name": "tremplin",
+        }
+
+        class TremplinServer(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                from django.core.wsgi import get_wsgi_application
+
+                from tremplin.core.warmup import warm_up
+
+                application = get_wsgi_application()
+                warm_up()  # URLconf, templates, the assistant's models: once, before the fork
+                connections.close_all()
+                return application
+
+        self.stdout.write(
+            f"Tremplin on http://{config['bind']} with {config['workers']} workers", ending="\n"
+        )
+        self.stdout.flush()
+        TremplinServer().run()
