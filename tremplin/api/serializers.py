@@ -48,6 +48,15 @@ class I18nField(serializers.Field):
         return {"en": str(data)} if data else {}
 
 
+def nested(parent: serializers.Serializer, kind: type[serializers.Serializer]) -> Any:
+    """One nested serializer per parent serializer (a list shares one): building a
+    ModelSerializer's fields for every row would cost more than the rows' queries."""
+    made = parent.__dict__.setdefault("_nested", {})
+    if kind not in made:
+        made[kind] = kind(context=parent.context)
+    return made[kind]
+
+
 # ---------------------------------------------------------------------------------------------
 # Programs and sessions
 
@@ -170,7 +179,7 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_program(self, session: Session) -> dict[str, Any] | None:
         if "program" not in self.context.get("expand", ()):
             return None
-        return ProgramSummarySerializer(session.element.program).data
+        return nested(self, ProgramSummarySerializer).to_representation(session.element.program)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,13 +278,13 @@ class RegistrationSerializer(serializers.ModelSerializer):
     def get_session(self, registration: Registration) -> dict[str, Any] | None:
         if "session" not in self.context.get("expand", ()):
             return None
-        return SessionSummarySerializer(registration.session).data
+        return nested(self, SessionSummarySerializer).to_representation(registration.session)
 
     @extend_schema_field(ClientSerializer(allow_null=True))
     def get_client(self, registration: Registration) -> dict[str, Any] | None:
         if "client" not in self.context.get("expand", ()):
             return None
-        return ClientSerializer(registration.client, context=self.context).data
+        return nested(self, ClientSerializer).to_representation(registration.client)
 
 
 class RegistrationCreateSerializer(serializers.Serializer):

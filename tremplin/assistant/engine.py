@@ -49,6 +49,7 @@ from tremplin.assistant.turn import (
     requested_language,
     serialise_entities,
 )
+from tremplin.ops.edge import strip_control_characters
 
 __all__ = ["HANDED_OVER_REMOTE", "HANDED_OVER_WEB", "assistant_reply", "knowledge_languages"]
 
@@ -112,9 +113,35 @@ def knowledge_languages(agency: Agency) -> set[str]:
     )
 
 
+OUR_LOCATIONS = _("Our locations:")
+
+
+def _locations_from_database(turn: Turn) -> bool:
+    """The agency's own addresses (the database), never another agency's free text."""
+    from tremplin.agencies.models import Location, LocationKind
+
+    places = [
+        f"{place.name} — {', '.join(part for part in (place.address, place.city) if part)}"
+        for place in Location.objects.filter(agency=turn.agency)
+        .exclude(kind=LocationKind.ONLINE)
+        .exclude(address="")
+        .order_by("id")[:10]
+    ]
+    if places:
+        turn.say(OUR_LOCATIONS, "\n".join(places))
+    return bool(places)
+
+
+# FAQ intents whose facts the database holds: answered from it when it has them.
+DATABASE_FACTS = {"locations": _locations_from_database}
+
+
 def faq_answer(turn: Turn, intent: KnowledgeIntent) -> None:
     """The knowledge base's answer in the client's language, else in the agency's language
-    with one line (in the client's language) saying so."""
+    with one line (in the client's language) saying so; facts the database holds come from it."""
+    from_database = DATABASE_FACTS.get(intent.intent_id)
+    if from_database is not None and from_database(turn):
+        return
     answers = {answer.language: answer.text for answer in intent.answers.all()}
     if text := answers.get(turn.language):
         turn.say(text)
@@ -320,7 +347,8 @@ def analyse(agency: Agency, text: str) -> Analysis | None:
 
 def assistant_reply(*, agency: Agency, conversation: Conversation, text: str) -> list[str]:
     """Record the client's message, answer it, record and return the replies."""
-    text = " ".join(text.split())[: settings.ASSISTANT_MAX_MESSAGE_CHARS]
+    # Every channel cleans its input at the edge; this is the one place they all pass through.
+    text = " ".join(strip_control_characters(text).split())[: settings.ASSISTANT_MAX_MESSAGE_CHARS]
     if not text:
         return []
     understanding = understanding_for(agency=agency)

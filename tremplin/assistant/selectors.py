@@ -1,6 +1,6 @@
 """Reads of the assistant: conversations for their client or the staff inbox, the knowledge base."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.http import Http404
 
 from tremplin.accounts.models import User
@@ -72,7 +72,8 @@ def conversation_transcript_messages(
 
 
 def conversation_list_inbox(*, agency: Agency, user: User, show: str) -> QuerySet[Conversation]:
-    """Conversations handed to people: "mine" (assigned to me), "waiting" (all), "closed"."""
+    """Conversations handed to people: "mine" (assigned to me), "waiting" (all), "triage"
+    (waiting, assigned to nobody), "closed"; urgent (sensitive) ones first."""
     conversations = Conversation.objects.filter(agency=agency).select_related(
         "client", "assigned_to"
     )
@@ -84,7 +85,12 @@ def conversation_list_inbox(*, agency: Agency, user: User, show: str) -> QuerySe
         conversations = conversations.filter(status=ConversationStatus.HANDED_OVER)
         if show == "mine":
             conversations = conversations.filter(assigned_to=user)
-    return conversations.annotate(message_count=Count("messages")).order_by("-updated_at", "-id")
+        elif show == "triage":  # unknown numbers, clients without a counsellor: the agency's queue
+            conversations = conversations.filter(assigned_to__isnull=True)
+    urgent_first = Case(When(handover_reason="sensitive", then=Value(0)), default=Value(1))
+    return conversations.annotate(message_count=Count("messages")).order_by(
+        urgent_first, "-updated_at", "-id"
+    )
 
 
 def inbox_waiting_count(*, agency: Agency, user: User) -> dict[str, int]:

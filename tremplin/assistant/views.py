@@ -251,7 +251,7 @@ def sms_webhook(request: AgencyRequest) -> HttpResponse:
 # ---- staff inbox ------------------------------------------------------------------------------
 
 
-INBOX_VIEWS = {"waiting", "mine", "closed"}
+INBOX_VIEWS = {"waiting", "mine", "triage", "closed"}
 
 
 @agency_view(perm=Perm.ASSISTANT_INBOX)

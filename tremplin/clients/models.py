@@ -257,6 +257,10 @@ class Client(models.Model):
             models.Index(fields=["agency", "phone"]),
             # Duplicate checks compare emails in any case (email__iexact is UPPER() = UPPER()).
             models.Index("agency", Upper("email"), name="client_agency_email_ci"),
+            # The staff list's order: a page of 50 is read from the index, not sorted from all.
+            models.Index(
+                fields=["agency", "last_name", "first_name", "id"], name="client_agency_name"
+            ),
         ]
         # On PostgreSQL a trigram index serves the staff search's `search_text LIKE '%word%'`
         # (migration 0004); SQLite scans, which is fine at one agency's size.

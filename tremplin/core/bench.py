@@ -79,9 +79,34 @@ def _people(agency: Agency) -> tuple[Any, Any]:
     return (client.user if client else None), (counsellor.user if counsellor else None)
 
 
+def _largest(agency: Agency) -> dict[str, int | None]:
+    """Ids of the agency's biggest things: the pages about them are the slowest."""
+    from django.db.models import Count
+
+    from tremplin.clients.models import Client
+    from tremplin.learning.models import Course
+    from tremplin.programs.models import Session
+
+    def top(queryset: Any, related: str) -> int | None:
+        return (
+            queryset.annotate(n=Count(related))
+            .order_by("-n", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    return {
+        "client": top(Client.objects.filter(agency=agency), "registrations"),
+        "session": top(Session.objects.filter(agency=agency), "registrations"),
+        "course": top(Course.objects.filter(agency=agency), "enrolments")
+        or top(Course.objects.filter(network=agency.network, agency=None), "enrolments"),
+    }
+
+
 def pages_to_time(agency: Agency) -> list[tuple[str, str, str]]:
     """(label, path, who) for the main public, client and staff pages of `agency`."""
     slug = {"agency_slug": agency.slug}
+    largest = _largest(agency)
     candidates = [
         ("agency home", _url("agencies:home", **slug), "anonymous"),
         ("catalogue", _url("programs:catalogue", **slug), "anonymous"),
@@ -93,13 +118,27 @@ def pages_to_time(agency: Agency) -> list[tuple[str, str, str]]:
         ("client list", _url("clients:list", **slug), "staff"),
         ("client search", (_url("clients:list", **slug) or "") + "?q=ma", "staff"),
         ("sessions (staff)", _url("programs:staff_home", **slug), "staff"),
-        ("learners (staff)", _url("learning:staff_courses", **slug), "staff"),
+        ("courses (staff)", _url("learning:staff_courses", **slug), "staff"),
+        (
+            "course learners",
+            _url("learning:staff_course", **slug, course_id=largest["course"]),
+            "staff",
+        ),
+        ("client record", _url("clients:detail", **slug, client_id=largest["client"]), "staff"),
+        (
+            "session (staff)",
+            _url("programs:staff_session", **slug, session_id=largest["session"]),
+            "staff",
+        ),
     ]
     return [(label, path, who) for label, path, who in candidates if path and path[0] == "/"]
 
 
-def _worker_memory(master_pid: int) -> list[tuple[int, int, int]]:
-    """(pid, RSS MB, PSS MB) of each worker: the descendants of the server with no children."""
+def _worker_memory(master_pid: int) -> list[tuple[int, int, int, int]]:
+    """(pid, RSS, PSS, private MB) of each worker: the descendants of the server with no children.
+
+    With workers forked from a preloaded master, RSS counts the pages they share with it; PSS
+    divides shared pages among the processes sharing them; private is what one more worker adds."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -118,7 +157,8 @@ def _worker_memory(master_pid: int) -> list[tuple[int, int, int]]:
         except OSError:
             continue
         kb = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
-        rows.append((pid, kb.get("Rss", 0) // 1024, kb.get("Pss", 0) // 1024))
+        private = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
+        rows.append((pid, kb.get("Rss", 0) // 1024, kb.get("Pss", 0) // 1024, private // 1024))
     return rows
 
 
@@ -211,6 +251,6 @@ def run_pages(command: BaseCommand, options: dict[str, Any]) -> bool:
         time.sleep(0.5)
         memory = _worker_memory(server.pid)
         command.stdout.write(f"assistant chat message: HTTP {status}")
-        for pid, rss, pss in memory:
-            command.stdout.write(f"worker {pid}: RSS {rss} MB, PSS {pss} MB")
+        for pid, rss, pss, private in memory:
+            command.stdout.write(f"worker {pid}: RSS {rss} MB, PSS {pss} MB, private {private} MB")
     return ok

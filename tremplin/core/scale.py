@@ -16,7 +16,7 @@ from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from i18nfield.strings import LazyI18nString
@@ -281,6 +281,9 @@ def run_seed_scale(command: BaseCommand, options: dict[str, Any]) -> bool:
             )
             _staff_and_login(agency, clients[0])
             learners = _learners(agency, clients, options["learners"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give later
     seconds = (timezone.now() - started).total_seconds()
     out(
         f"agency {agency.slug}: {len(clients)} clients, {len(sessions)} sessions, "

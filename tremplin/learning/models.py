@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
 
+from tremplin.core.files import random_file_name
 from tremplin.learning.scoping import CourseContentManager
 
 
@@ -131,6 +132,10 @@ class Module(models.Model):
         return str(self.title)
 
 
+def lesson_upload_to(lesson: "Lesson", filename: str) -> str:
+    return random_file_name("learning/files", filename)
+
+
 class Lesson(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(
@@ -154,7 +159,7 @@ class Lesson(models.Model):
     body_html = models.TextField(editable=False, blank=True)  # rendered and sanitised on save
     video_url = models.URLField(_("video link"), blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
-    file = models.FileField(_("file"), upload_to="learning/files/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=lesson_upload_to, blank=True)
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=70, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )

@@ -269,7 +269,7 @@ def run_scaleout(command: BaseCommand, options: dict[str, Any]) -> bool:
     def pct(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * q))] if latencies else 0.0
 
-    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    cache = str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]
     out(
         f"bench scaleout on {connection.vendor}, cache {cache}: {servers} × tremplin serve "
         f"--workers {options['server_workers']} (ports {ports[0]}–{ports[-1]}), "

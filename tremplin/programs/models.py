@@ -17,6 +17,7 @@ from django_scopes import ScopedManager
 from i18nfield.fields import I18nCharField, I18nTextField
 
 from tremplin.core.choices import DeliveryMode
+from tremplin.core.files import random_file_name
 
 
 class ServiceType(models.TextChoices):
@@ -382,9 +383,7 @@ class Registration(models.Model):
 
 
 def recording_upload_to(recording: "Recording", filename: str) -> str:
-    # Random names: the file is only served through a view that checks who is asking.
-    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
-    return f"recordings/{recording.agency_id}/{secrets.token_hex(16)}.{suffix}"
+    return random_file_name(f"recordings/{recording.agency_id}", filename)
 
 
 class Recording(models.Model):

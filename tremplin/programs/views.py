@@ -55,6 +55,8 @@ from tremplin.programs.models import (
 
 SESSIONS_PER_PAGE = 20
 REGISTRATIONS_PER_PAGE = 20
+STAFF_SESSIONS_PER_PAGE = 50
+STAFF_REGISTRATIONS_PER_PAGE = 50
 SELF_CHECK_IN_ATTEMPTS = 5
 
 
@@ -407,13 +409,16 @@ def recording_file(request: AgencyRequest, recording_id: int) -> HttpResponseBas
 @agency_view(perm=Perm.SESSIONS_RUN)
 def staff_home(request: AgencyRequest) -> HttpResponse:
     now = timezone.now()
+    sessions = selectors.session_list_for_staff(
+        agency=request.agency, start=now - timedelta(hours=12), end=now + timedelta(days=31)
+    )
+    page = Paginator(sessions, STAFF_SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "programs/staff/home.html",
         {
-            "sessions": selectors.session_list_for_staff(
-                agency=request.agency, start=now - timedelta(hours=12), end=now + timedelta(days=31)
-            ),
+            "sessions": page,
+            "page": page,
             "programs": selectors.program_list_for_agency(agency=request.agency),
             "can_manage": has_perm(request, Perm.CATALOGUE_MANAGE),
         },
@@ -614,12 +619,16 @@ def staff_session(request: AgencyRequest, session_id: int) -> HttpResponse:
                 agency=request.agency, query=search.cleaned_data["q"]
             )
         )
+    page = Paginator(
+        selectors.registration_list_for_session(session=session), STAFF_REGISTRATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "programs/staff/session_detail.html",
         {
             "session": session,
-            "registrations": selectors.registration_list_for_session(session=session),
+            "registrations": page,
+            "page": page,
             "recordings": selectors.recording_list_for_session(session=session),
             "search": search,
             "found": found,

@@ -417,12 +417,11 @@ def run_source(
 
 @contextmanager
 def report_queries() -> Iterator[None]:
-    """Read across agencies, in one transaction; on PostgreSQL without JIT compilation, which
-    costs more (up to a second per query) than these short grouped queries take to run."""
+    """Read across agencies, in one transaction (PostgreSQL's JIT is off for every connection:
+    config/settings.py)."""
     with scopes_disabled(), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
                 # Grouping with distinct counts sorts ~100k rows: keep the sort in memory.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         yield

@@ -232,3 +232,27 @@ def test_reply_language_follows_the_latest_message_and_explicit_requests(open_ch
     assert chat.conversation.language == "en"  # the explicit request holds
     assert replies
     assert timezone.now()
+
+
+def test_unknown_numbers_wait_in_triage_and_urgent_ones_come_first(
+    client, assistant_agency, counsellor
+):
+    from tremplin.assistant.selectors import conversation_list_inbox
+    from tremplin.assistant.tests.chat import SmsChat
+
+    SmsChat(client, assistant_agency, phone="+14035550001").say("I want to talk to a person")
+    SmsChat(client, assistant_agency, phone="+14035550002").say("my husband hits me")
+    triage = list(conversation_list_inbox(agency=assistant_agency, user=counsellor, show="triage"))
+    assert [c.address for c in triage] == ["+14035550002", "+14035550001"]
+    assert all(c.assigned_to_id is None for c in triage)
+
+
+@pytest.mark.parametrize("channel", ["web"])
+def test_where_are_you_is_answered_from_the_agencys_own_locations(open_chat):
+    from tremplin.agencies.tests.factories import LocationFactory
+
+    chat = open_chat("fr")
+    LocationFactory(agency=chat.agency, address="140 rue Main", city="Moncton")
+    replies = chat.say("Où êtes-vous situés ?")
+    assert replies[0] == "Nos bureaux :"
+    assert "140 rue Main, Moncton" in replies[1] and "Calgary" not in "\n".join(replies)

@@ -32,5 +32,11 @@ class Migration(migrations.Migration):
                 name="client_agency_email_ci",
             ),
         ),
+        migrations.AddIndex(
+            model_name="client",
+            index=models.Index(
+                fields=["agency", "last_name", "first_name", "id"], name="client_agency_name"
+            ),
+        ),
         migrations.RunPython(create_trigram_index, drop_trigram_index),
     ]

@@ -31,7 +31,9 @@ def test_seed_scale_makes_an_agency_of_the_asked_size_and_deletes_it(network, ca
     assert Registration.objects.filter(client=heaviest).count() == 25
     assert "300 registrations" in capsys.readouterr().out
     labels = [label for label, path, who in pages_to_time(agency)]
-    assert {"catalogue", "client home", "client list", "learners (staff)"} <= set(labels)
+    assert {"catalogue", "client home", "client list", "course learners", "client record"} <= set(
+        labels
+    )
 
     call_command("bench", "seed-scale", "--delete")
     assert not Agency.objects.filter(slug="scale").exists()

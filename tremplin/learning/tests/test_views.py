@@ -538,6 +538,8 @@ def test_file_lessons_download_only_for_enrolled_learners(client, agency, course
         kind=LessonKind.FILE,
         file=ContentFile(b"%PDF-1.4 checklist", name="checklist.pdf"),
     )
+    # Stored under a random name, never the one the author uploaded.
+    assert re.fullmatch(r"learning/files/[0-9a-f]{32}\.pdf", handout.file.name)
     client.force_login(client_user)
     assert client.get(courses_url(agency, "file", lesson_id=handout.pk)).status_code == 404
     services.enrolment_create(

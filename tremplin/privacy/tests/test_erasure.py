@@ -58,6 +58,12 @@ def _text_columns() -> list[tuple[str, str]]:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _own_outbox(settings, tmp_path):
+    """This test's outbox alone: other tests of the same worker send to the same phone number."""
+    settings.MESSAGING_OUTBOX_DIR = tmp_path / "outbox"
+
+
 def _canaries_left() -> list[str]:
     found = []
     quote = connection.ops.quote_name

@@ -626,3 +626,31 @@ def test_my_registrations_is_paginated_with_a_constant_query_count(
     assert page.text.count('class="card" id="r') == 3 and "Page 1 of 3" in page.text
     last = signed_in.get(url("my_registrations", agency), {"page": 3}).text
     assert last.count('class="card" id="r') == 1
+
+
+def test_staff_lists_of_sessions_and_registrations_are_paginated(
+    client, agency, facilitator, monkeypatch
+):
+    from tremplin.programs import views
+
+    monkeypatch.setattr(views, "STAFF_SESSIONS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "STAFF_REGISTRATIONS_PER_PAGE", 2)
+    sessions = [
+        SessionFactory(
+            element__program__agency=agency, starts_at=timezone.now() + timedelta(days=day)
+        )
+        for day in (1, 2, 3)
+    ]
+    for person in range(3):
+        services.registration_create(
+            session=sessions[0],
+            client=ClientFactory(agency=agency, last_name=f"P{person}"),
+            mode="online",
+            actor=None,
+        )
+    client.force_login(facilitator)
+    home = client.get(url("staff_home", agency)).text
+    assert home.count("/staff/sessions/") >= 2 and "Page 1 of 2" in home
+    detail = url("staff_session", agency, session_id=sessions[0].pk)
+    first, second = client.get(detail).text, client.get(detail, {"page": 2}).text
+    assert first.count('<tr id="r') == 2 and second.count('<tr id="r') == 1

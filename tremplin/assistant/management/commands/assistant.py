@@ -28,14 +28,19 @@ def _read(path: str) -> str:
 
 
 def _run_stories(keyword: str) -> int:
-    """The suite's story tests (a throw-away test database, the repository's knowledge base)."""
-    import pytest
+    """The suite's story tests, in a fresh process with the test settings (a throw-away test
+    database, the repository's knowledge base)."""
+    import os
+    import subprocess
+    import sys
 
+    root = Path(__file__).resolve().parents[4]
     test_file = Path(__file__).resolve().parents[2] / "tests" / "test_stories.py"
-    arguments = [str(test_file), "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+    arguments = [sys.executable, "-m", "pytest", str(test_file), "-q", "-p", "no:randomly"]
     if keyword:
         arguments += ["-k", keyword]
-    return int(pytest.main(arguments))
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.call(arguments, cwd=root, env=environment)
 
 
 class Command(BaseCommand):
