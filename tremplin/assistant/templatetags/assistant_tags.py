@@ -1,8 +1,40 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.messaging.models import Channel
 
 register = template.Library()
+
+# What the understanding decided about a client's message (nlu.engine.Decision), for staff.
+DECISION_LABELS = {
+    "answer": _("understood"),
+    "clarify": _("asked to clarify"),
+    "out_of_scope": _("not understood"),
+}
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    """ "Text message (SMS)" rather than "sms"."""
+    return str(Channel(code).label) if code in Channel.values else code
+
+
+@register.filter
+def decision_label(code: str) -> str:
+    return str(DECISION_LABELS.get(code, code))
+
+
+@register.simple_tag(takes_context=True)
+def intent_name(context: template.Context, intent_id: str) -> str:
+    """The name staff know an intent by: the action's name, or the FAQ's first example."""
+    from tremplin.assistant.engine import intent_label
+
+    if not intent_id:
+        return "?"
+    request = context["request"]
+    return intent_label(request.agency, intent_id, str(context.get("LANGUAGE_CODE") or "en"))
 
 
 @register.inclusion_tag("assistant/_chat.html", takes_context=True)

@@ -228,6 +228,18 @@ def test_inbox_lists_handed_over_conversations(
     assert str(handed_over_sms.client).encode() in response.content
 
 
+def test_staff_read_words_not_codes_in_french(client, counsellor, handed_over_sms):
+    client.force_login(counsellor)
+    page = url("conversation", handed_over_sms.agency, conversation_id=handed_over_sms.pk)
+    text = client.get(page.replace("/en/", "/fr/", 1)).content.decode()
+    assert "(SMS) · " in text and "Canal : sms" not in text
+    message = handed_over_sms.messages.filter(sender="client").first()
+    assert message.intent and message.intent not in text  # the intent's name, not its code
+    assert not any(f"({code})" in text for code in ("answer", "clarify", "out_of_scope"))
+    inbox = client.get(url("inbox", handed_over_sms.agency).replace("/en/", "/fr/", 1)).text
+    assert "<td>sms</td>" not in inbox
+
+
 def test_clients_cannot_open_the_inbox(client, client_user, handed_over_sms):
     client.force_login(client_user)
     assert client.get(url("inbox", handed_over_sms.agency)).status_code == 404

@@ -282,6 +282,16 @@ def test_production_refuses_to_start_with_file_backends_unless_allowed(settings)
     assert outbound_backend_problems() == []
 
 
+def test_the_worker_refuses_to_start_with_file_backends_in_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+    settings.TREMPLIN_ALLOW_FILE_BACKENDS = False
+    settings.MESSAGING_SMS_BACKEND = "file"
+    with pytest.raises(CommandError, match="MESSAGING_SMS_BACKEND"):
+        call_command("worker")
+
+
 @pytest.mark.django_db
 def test_serve_refuses_to_start_without_collected_static_files(settings, tmp_path):
     from django.core.management import CommandError, call_command

@@ -11,8 +11,10 @@ import threading
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
+
+from tremplin.ops.startup import outbound_backend_problems
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        problems = outbound_backend_problems()
+        if problems:  # production: texts and e-mails must really go out, never to local files
+            raise CommandError("Tremplin cannot start:\n- " + "\n- ".join(problems))
         stop = threading.Event()
         thread = threading.Thread(
             target=pump, args=(stop, options["poll"]), name="messaging-pump", daemon=True
