@@ -12,9 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from tremplin.agencies.policy import Perm, agency_view
 from tremplin.agencies.requests import AgencyRequest
-from tremplin.clients.models import Client
-from tremplin.clients.selectors import client_of_user
+from tremplin.clients.selectors import client_get_own, client_of_user
+from tremplin.core.forms import form_save
 from tremplin.employers import selectors, services
 from tremplin.employers.forms import (
     BookSlotForm,
@@ -63,31 +61,11 @@ def _redirect(name: str, request: AgencyRequest, **kwargs: Any) -> HttpResponseR
     return redirect(_url(name, request, **kwargs))
 
 
-def _client_or_404(request: AgencyRequest) -> Client:
-    client = client_of_user(agency=request.agency, user=request.user)
-    if client is None:
-        raise Http404
-    return client
-
-
 def _employer_or_404(request: AgencyRequest) -> Employer:
     employer = selectors.employer_of_user(agency=request.agency, user=request.user)
     if employer is None:
         raise Http404
     return employer
-
-
-def _save(form: BaseForm, save: Callable[[], Any]) -> Any | None:
-    """Run a service for a valid form; its ValidationError becomes the form's errors."""
-    try:
-        return save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 def _refused(request: AgencyRequest, refusal: services.EmployersError) -> None:
@@ -177,7 +155,7 @@ def event_detail(request: AgencyRequest, hiring_event_id: int) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def my_jobs(request: AgencyRequest) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     return render(
         request,
         "employers/my_jobs.html",
@@ -194,7 +172,7 @@ def my_jobs(request: AgencyRequest) -> HttpResponse:
 @agency_view(perm=Perm.CLIENT_AREA)
 def interest_create(request: AgencyRequest, job_posting_id: int) -> HttpResponse:
     posting = selectors.job_posting_get_open(agency=request.agency, job_posting_id=job_posting_id)
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     form = InterestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,7 +198,7 @@ def interest_create(request: AgencyRequest, job_posting_id: int) -> HttpResponse
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def interest_withdraw(request: AgencyRequest, job_interest_id: int) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     interest = selectors.job_interest_get_for_client(client=client, job_interest_id=job_interest_id)
     if request.method == "POST" and not interest.is_withdrawn:
         services.job_interest_withdraw(interest=interest, actor=request.user)
@@ -231,7 +209,7 @@ def interest_withdraw(request: AgencyRequest, job_interest_id: int) -> HttpRespo
 @agency_view(perm=Perm.CLIENT_AREA)
 def slot_book(request: AgencyRequest, time_slot_id: int) -> HttpResponse:
     slot = selectors.time_slot_get(agency=request.agency, time_slot_id=time_slot_id)
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     event_id = slot.participant.event_id
     if request.method == "POST":
         form = BookSlotForm(request.POST)
@@ -252,7 +230,7 @@ def slot_book(request: AgencyRequest, time_slot_id: int) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def booking_cancel(request: AgencyRequest, slot_booking_id: int) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     booking = selectors.slot_booking_get_for_client(client=client, slot_booking_id=slot_booking_id)
     if request.method == "POST":
         services.slot_booking_cancel(booking=booking, actor=request.user)
@@ -262,7 +240,7 @@ def booking_cancel(request: AgencyRequest, slot_booking_id: int) -> HttpResponse
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def my_mentoring(request: AgencyRequest) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     mine = selectors.mentoring_of_client(client=client)
     form = MenteeRequestForm(
         request.POST or None,
@@ -270,7 +248,7 @@ def my_mentoring(request: AgencyRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            created = _save(
+            created = form_save(
                 form,
                 lambda: services.mentee_request_create(
                     client=client, actor=request.user, **form.cleaned_data
@@ -287,7 +265,7 @@ def my_mentoring(request: AgencyRequest) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def mentee_feedback(request: AgencyRequest, mentoring_match_id: int) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     match = selectors.mentoring_match_get_for_client(
         client=client, mentoring_match_id=mentoring_match_id
     )
@@ -336,12 +314,12 @@ def _posting_form_page(
         fields = form.service_fields()
         if posting is None:
             owner = employer or form.cleaned_data["employer"]
-            saved = _save(
+            saved = form_save(
                 form,
                 lambda: services.job_posting_create(employer=owner, actor=request.user, **fields),
             )
         else:
-            saved = _save(
+            saved = form_save(
                 form,
                 lambda: services.job_posting_update(posting=posting, actor=request.user, **fields),
             )
@@ -489,7 +467,7 @@ def staff_home(request: AgencyRequest) -> HttpResponse:
 def staff_employer_create(request: AgencyRequest) -> HttpResponse:
     form = EmployerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        employer = _save(
+        employer = form_save(
             form,
             lambda: services.employer_create(
                 agency=request.agency, actor=request.user, **form.cleaned_data
@@ -506,7 +484,7 @@ def staff_employer_edit(request: AgencyRequest, employer_id: int) -> HttpRespons
     employer = selectors.employer_get(agency=request.agency, employer_id=employer_id)
     form = EmployerForm(request.POST or None, instance=employer)
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = form_save(
             form,
             lambda: services.employer_update(
                 employer=employer, actor=request.user, **form.cleaned_data
@@ -525,7 +503,7 @@ def staff_employer(request: AgencyRequest, employer_id: int) -> HttpResponse:
     employer = selectors.employer_get(agency=request.agency, employer_id=employer_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = _save(
+        contact = form_save(
             form,
             lambda: services.employer_contact_add(
                 employer=employer,
@@ -599,7 +577,7 @@ def staff_interest_status(request: AgencyRequest, job_interest_id: int) -> HttpR
 def staff_event_create(request: AgencyRequest) -> HttpResponse:
     form = HiringEventForm(request.POST or None, agency=request.agency)
     if request.method == "POST" and form.is_valid():
-        event = _save(
+        event = form_save(
             form,
             lambda: services.hiring_event_create(
                 session=form.cleaned_data["session"],
@@ -673,7 +651,7 @@ def _add_employer(request: AgencyRequest, event: HiringEvent, form: EventEmploye
         with transaction.atomic():
             return save()
 
-    return bool(_save(form, atomic_save))
+    return bool(form_save(form, atomic_save))
 
 
 @agency_view(perm=Perm.EMPLOYERS_MANAGE)
@@ -703,7 +681,7 @@ def staff_mentoring(request: AgencyRequest) -> HttpResponse:
 def staff_mentor_create(request: AgencyRequest) -> HttpResponse:
     form = MentorForm(request.POST or None, agency=request.agency)
     if request.method == "POST" and form.is_valid():
-        mentor = _save(
+        mentor = form_save(
             form,
             lambda: services.mentor_create(
                 agency=request.agency, actor=request.user, **form.cleaned_data
@@ -738,7 +716,7 @@ def staff_match(request: AgencyRequest, mentoring_match_id: int) -> HttpResponse
                 messages.success(request, str(done))
                 return _redirect("staff_mentoring", request)
             if "log_meeting" in request.POST and meeting_form.is_valid():
-                if _save(
+                if form_save(
                     meeting_form,
                     lambda: services.mentoring_meeting_log(
                         match=match, actor=request.user, **meeting_form.cleaned_data
@@ -747,7 +725,7 @@ def staff_match(request: AgencyRequest, mentoring_match_id: int) -> HttpResponse
                     messages.success(request, _("Meeting logged."))
                     return _redirect("staff_match", request, mentoring_match_id=match.pk)
             if "give_feedback" in request.POST and feedback_form.is_valid():
-                if _save(
+                if form_save(
                     feedback_form,
                     lambda: services.mentoring_feedback_give(
                         match=match, actor=request.user, **feedback_form.cleaned_data

@@ -26,7 +26,8 @@ from tremplin.agencies.policy import Perm, agency_view, has_perm
 from tremplin.agencies.requests import AgencyRequest
 from tremplin.audit.reads import audited_read
 from tremplin.clients.models import Client
-from tremplin.clients.selectors import client_get_for_agency, client_of_user
+from tremplin.clients.selectors import client_get_for_agency, client_get_own, client_of_user
+from tremplin.core.forms import form_save
 from tremplin.core.pagecache import cache_public_page
 from tremplin.core.ratelimit import rate_limited
 from tremplin.ops.uploads import recording_media_type
@@ -66,13 +67,6 @@ def _url(name: str, request: AgencyRequest, **kwargs: Any) -> str:
 
 def _redirect(name: str, request: AgencyRequest, **kwargs: Any) -> HttpResponseRedirect:
     return redirect(_url(name, request, **kwargs))
-
-
-def _client_or_404(request: AgencyRequest) -> Client:
-    client = client_of_user(agency=request.agency, user=request.user)
-    if client is None:
-        raise Http404
-    return client
 
 
 def _registration_message(registration: Registration) -> str:
@@ -216,7 +210,7 @@ def register(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(
         agency=request.agency, session_id=session_id, published_only=True
     )
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     if request.method != "POST":
         return _redirect("session_detail", request, session_id=session.pk)
     form = ModeForm(request.POST)
@@ -240,7 +234,7 @@ def register(request: AgencyRequest, session_id: int) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def my_registrations(request: AgencyRequest) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     feed = services.calendar_feed_for_client(client=client)
     page = Paginator(
         selectors.registration_list_for_client(client=client), REGISTRATIONS_PER_PAGE
@@ -260,7 +254,7 @@ def my_registrations(request: AgencyRequest) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def feed_reset(request: AgencyRequest) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     if request.method == "POST":
         services.calendar_feed_reset(client=client, actor=request.user)
         messages.success(
@@ -274,7 +268,7 @@ def _client_registration_action(
     registration_id: int,
     act: Callable[[Registration, Client], Registration | None],
 ) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     registration = selectors.registration_get_for_client(
         client=client, registration_id=registration_id
     )
@@ -318,7 +312,7 @@ def join(request: AgencyRequest, registration_id: int) -> HttpResponse:
 
     Only a POST records attendance; a GET (a calendar's or an e-mail's link, or a cross-site
     request) shows the Join button that posts here."""
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     registration = selectors.registration_get_for_client(
         client=client, registration_id=registration_id
     )
@@ -338,7 +332,7 @@ def join(request: AgencyRequest, registration_id: int) -> HttpResponse:
 @agency_view(perm=Perm.CLIENT_AREA)
 def self_check_in(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     form = SelfCheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _too_many_code_guesses(client, session):
@@ -370,7 +364,7 @@ def _too_many_code_guesses(client: Client, session: Session) -> bool:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def recording_detail(request: AgencyRequest, recording_id: int) -> HttpResponse:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     recording = selectors.recording_get_for_client(client=client, recording_id=recording_id)
     if recording.url:
         services.recording_record_view(recording=recording, client=client)
@@ -380,7 +374,7 @@ def recording_detail(request: AgencyRequest, recording_id: int) -> HttpResponse:
 
 @agency_view(perm=Perm.CLIENT_AREA)
 def recording_file(request: AgencyRequest, recording_id: int) -> HttpResponseBase:
-    client = _client_or_404(request)
+    client = client_get_own(agency=request.agency, user=request.user)
     recording = selectors.recording_get_for_client(client=client, recording_id=recording_id)
     if not recording.file:
         raise Http404
@@ -429,20 +423,11 @@ def _form_page(request: AgencyRequest, template: str, form: Form, **context: Any
     return render(request, template, {"form": form, **context})
 
 
-def _save_with_service(form: Form, save: Callable[[], Any]) -> Any | None:
-    """Run a service for a valid form; its ValidationError becomes the form's errors."""
-    try:
-        return save()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-
-
 @agency_view(perm=Perm.CATALOGUE_MANAGE)
 def program_create(request: AgencyRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        program = _save_with_service(
+        program = form_save(
             form,
             lambda: services.program_create(
                 agency=request.agency, actor=request.user, **form.cleaned_data
@@ -473,7 +458,7 @@ def program_edit(request: AgencyRequest, program_id: int) -> HttpResponse:
     program = selectors.program_get_for_agency(agency=request.agency, program_id=program_id)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
-        saved = _save_with_service(
+        saved = form_save(
             form,
             lambda: services.program_update(
                 program=program, actor=request.user, **form.cleaned_data
@@ -543,7 +528,7 @@ def session_create(request: AgencyRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        created = _save_with_service(
+        created = form_save(
             form,
             lambda: services.session_create_series(
                 agency=request.agency,
@@ -568,7 +553,7 @@ def session_edit(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(agency=request.agency, session_id=session_id)
     form = SessionForm(request.POST or None, agency=request.agency, session=session)
     if request.method == "POST" and form.is_valid():
-        saved = _save_with_service(
+        saved = form_save(
             form,
             lambda: services.session_update(
                 session=session, actor=request.user, details=form.details()
@@ -840,7 +825,7 @@ def recording_create(request: AgencyRequest, session_id: int) -> HttpResponse:
         request.POST or None, request.FILES or None, initial={"title": session.title}
     )
     if request.method == "POST" and form.is_valid():
-        recording = _save_with_service(
+        recording = form_save(
             form,
             lambda: services.recording_create(
                 session=session,
