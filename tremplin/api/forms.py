@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.api.models import EventType, Scope
+from tremplin.api.models import NETWORK_SCOPE, EventType, Scope
 
 EXPIRY_CHOICES = [
     ("30", _("30 days")),
@@ -26,6 +26,22 @@ class TokenForm(forms.Form):
 
     def expires_at(self):
         return timezone.now() + timedelta(days=int(self.cleaned_data["expires_in"]))
+
+
+class NetworkTokenForm(TokenForm):
+    """A network token: one permission, the network's aggregates and shared templates."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=[
+            (
+                NETWORK_SCOPE,
+                _("Read member agencies, shared program templates and learning counts"),
+            )
+        ],
+        initial=[NETWORK_SCOPE],
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class WebhookForm(forms.Form):

@@ -74,6 +74,35 @@ class ApiToken(models.Model):
         return scope in self.scopes
 
 
+class NetworkAuditEvent(models.Model):
+    """The network's own audit log: what network administrators and network tokens did.
+
+    An agency's `AuditEvent` needs an agency; a network token reads across agencies (counts
+    and templates), so its requests, and the creation and revocation of network tokens, are
+    recorded here, with the token's name, and shown on the network's token page.
+    """
+
+    network = models.ForeignKey("agencies.Network", on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=80)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network audit event")
+        verbose_name_plural = _("network audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["network", "-created_at"], name="network_audit_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
 class IdempotencyKey(models.Model):
     """The first answer to a POST carrying an `Idempotency-Key` header, replayed on repeats."""
 

@@ -6,11 +6,11 @@ registration, client, course); the lists below add only what the API filters on.
 
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from tremplin.agencies.models import Agency
-from tremplin.api.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from tremplin.agencies.models import Agency, Network
+from tremplin.api.models import ApiToken, NetworkAuditEvent, WebhookDelivery, WebhookEndpoint
 from tremplin.clients.models import Client
 from tremplin.employers.models import Employer, JobPosting
 from tremplin.learning.models import Enrolment
@@ -18,6 +18,7 @@ from tremplin.messaging.models import OutboundMessage
 from tremplin.outcomes.models import Outcome
 from tremplin.programs.models import Registration, Session
 from tremplin.programs.selectors import session_list_for_staff
+from tremplin.surveys.models import Answer
 from tremplin.surveys.models import Response as SurveyResponse
 
 MAX_TOKEN_LENGTH = 200
@@ -50,6 +51,31 @@ def token_get_for_agency(*, agency: Agency, api_token_id: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def token_list_for_network(*, network: Network) -> QuerySet[ApiToken]:
+    """The network's own tokens (no agency): network tokens are outside every agency scope."""
+    return (
+        ApiToken.objects.with_scopes_disabled()
+        .filter(network=network, agency__isnull=True)
+        .select_related("created_by", "revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def token_get_for_network(*, network: Network, api_token_id: int) -> ApiToken:
+    token = token_list_for_network(network=network).filter(pk=api_token_id).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def network_audit_recent(*, network: Network, limit: int = 50) -> QuerySet[NetworkAuditEvent]:
+    return (
+        NetworkAuditEvent.objects.filter(network=network)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def webhook_endpoint_list(*, agency: Agency) -> QuerySet[WebhookEndpoint]:
@@ -179,7 +205,26 @@ def api_outcome_list(
 def api_survey_response_list(
     *, agency: Agency, survey_id: int | None = None, submitted_since: datetime | None = None
 ) -> QuerySet[SurveyResponse]:
-    responses = SurveyResponse.objects.with_scope(agency=agency).filter(agency=agency)
+    # The answers and their questions in one more query, whatever the page's length.
+    answers = (
+        Answer.objects.with_scope(agency=agency)
+        .filter(agency=agency)
+        .select_related("question")
+        .only(
+            "id",
+            "response_id",
+            "value",
+            "question__id",
+            "question__name",
+            "question__question_type",
+        )
+        .order_by("question__section__position", "question__position", "id")
+    )
+    responses = (
+        SurveyResponse.objects.with_scope(agency=agency)
+        .filter(agency=agency)
+        .prefetch_related(Prefetch("answers", queryset=answers))
+    )
     if survey_id:
         responses = responses.filter(survey_id=survey_id)
     if submitted_since:

@@ -24,6 +24,7 @@ from tremplin.programs.models import (
     Session,
     SessionStatus,
 )
+from tremplin.surveys.models import QuestionType
 from tremplin.surveys.models import Response as SurveyResponse
 
 MAX_NAME = 150
@@ -456,11 +457,47 @@ class OutcomeFilterSerializer(serializers.Serializer):
     recorded_since = serializers.DateField(required=False)
 
 
+# Free text may say anything about the person: it is personal data, like a message's text or an
+# outcome's notes. Every other answer type is a code, a number, a date or a choice.
+PERSONAL_QUESTION_TYPES = frozenset({QuestionType.TEXT})
+
+
+class SurveyAnswerSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField(read_only=True)
+    question = serializers.CharField(
+        read_only=True, help_text="The question's name in the survey (its XLSForm `name`)."
+    )
+    type = serializers.ChoiceField(choices=QuestionType.choices, read_only=True)
+    value = serializers.JSONField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "A string (single choice, free text, date as YYYY-MM-DD), a list of strings "
+            "(multiple choice), a number (likert 1–5, nps 0–10, number) or a boolean (yes/no); "
+            "null when withheld."
+        ),
+    )
+    withheld = serializers.BooleanField(
+        read_only=True,
+        help_text="True for a free-text answer read without the `personal` scope: its value "
+        "is null.",
+    )
+
+
 class SurveyResponseSerializer(serializers.ModelSerializer):
+    """A response and its answers. Anonymous responses never name anyone (no client id, the day
+    only); free-text answers are personal data: their value needs the `personal` scope."""
+
     survey_id = serializers.IntegerField(read_only=True)
-    client_id = serializers.IntegerField(read_only=True, allow_null=True)
+    client_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Always null for an anonymous response."
+    )
     program_id = serializers.IntegerField(read_only=True, allow_null=True)
     course_id = serializers.IntegerField(read_only=True, allow_null=True)
+    answers = serializers.SerializerMethodField(
+        help_text="In the survey's order. Free-text answers are withheld (value null) without "
+        "the `personal` scope."
+    )
 
     class Meta:
         model = SurveyResponse
@@ -477,7 +514,26 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
             "arrival_status",
             "language",
             "follow_up_months",
+            "answers",
         ]
+
+    @extend_schema_field(SurveyAnswerSerializer(many=True))
+    def get_answers(self, response: SurveyResponse) -> list[dict[str, Any]]:
+        personal = bool(self.context.get("personal"))
+        shown = []
+        for answer in response.answers.all():  # prefetched with the questions (selectors)
+            question = answer.question
+            withheld = question.question_type in PERSONAL_QUESTION_TYPES and not personal
+            shown.append(
+                {
+                    "question_id": question.pk,
+                    "question": question.name,
+                    "type": question.question_type,
+                    "value": None if withheld else answer.value,
+                    "withheld": withheld,
+                }
+            )
+        return shown
 
 
 class SurveyResponseFilterSerializer(serializers.Serializer):

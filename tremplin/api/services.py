@@ -16,12 +16,14 @@ from django_scopes import scopes_disabled
 
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Network
+from tremplin.api.addresses import subscription_refused
 from tremplin.api.models import (
     AGENCY_SCOPES,
     NETWORK_SCOPE,
     ApiToken,
     EventType,
     IdempotencyKey,
+    NetworkAuditEvent,
     WebhookEndpoint,
 )
 from tremplin.audit.services import audit_log
@@ -84,15 +86,26 @@ def token_create(
         rate_limit_per_minute=rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE,
         created_by=_person(actor),
     )
-    if agency is not None:
-        audit_log(
-            agency=agency,
-            actor=actor,
-            action="api_token.create",
-            obj=token,
-            detail={"name": token.name, "scopes": token.scopes},
-        )
+    _token_audit(token, actor=actor, action="api_token.create", detail={"scopes": token.scopes})
     return token, raw
+
+
+def _token_audit(
+    token: ApiToken, *, actor: Actor, action: str, detail: dict[str, object] | None = None
+) -> None:
+    """An agency token's events go to the agency's audit log, a network token's to the
+    network's (NetworkAuditEvent): both name the token."""
+    detail = {"token": token.name, **(detail or {})}
+    if token.agency is not None:
+        audit_log(agency=token.agency, actor=actor, action=action, obj=token, detail=detail)
+    else:
+        NetworkAuditEvent.objects.create(
+            network_id=token.network_id,
+            actor=_person(actor),
+            token=token,
+            action=action,
+            detail=detail,
+        )
 
 
 @transaction.atomic
@@ -101,14 +114,7 @@ def token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
         token.revoked_at = timezone.now()
         token.revoked_by = _person(actor)
         token.save(update_fields=["revoked_at", "revoked_by"])
-        if token.agency is not None:
-            audit_log(
-                agency=token.agency,
-                actor=actor,
-                action="api_token.revoke",
-                obj=token,
-                detail={"name": token.name},
-            )
+        _token_audit(token, actor=actor, action="api_token.revoke")
     return token
 
 
@@ -131,14 +137,11 @@ def idempotency_keys_purge(*, older_than: timedelta = timedelta(hours=24)) -> in
 
 def request_log(*, token: ApiToken, method: str, route: str, status: int) -> None:
     """Every request through a token is audited with the token's name (ids only, no values)."""
-    if token.agency is None:
-        return
-    audit_log(
-        agency=token.agency,
+    _token_audit(
+        token,
         actor=None,
         action="api.request",
-        obj=token,
-        detail={"token": token.name, "method": method, "route": route, "status": status},
+        detail={"method": method, "route": route, "status": status},
     )
 
 
@@ -148,13 +151,27 @@ def request_log(*, token: ApiToken, method: str, route: str, status: int) -> Non
 
 def _check_url(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError when the port is not a number
+    except ValueError:
+        raise ValidationError({"url": _("Enter a valid address.")}) from None
     local = parts.hostname in {"127.0.0.1", "localhost", "::1"}
-    if parts.scheme == "https" and parts.hostname:
-        return url
-    if parts.scheme == "http" and local and settings.WEBHOOK_ALLOW_HTTP_LOCALHOST:
-        return url
-    raise ValidationError({"url": _("The address must start with https://.")})
+    secure = parts.scheme == "https" and parts.hostname
+    if not secure and not (
+        parts.scheme == "http" and local and settings.WEBHOOK_ALLOW_HTTP_LOCALHOST
+    ):
+        raise ValidationError({"url": _("The address must start with https://.")})
+    if subscription_refused(url):
+        raise ValidationError(
+            {
+                "url": _(
+                    "This address is on a private or local network, which Tremplin does not "
+                    "call. Give an address on the public internet."
+                )
+            }
+        )
+    return url
 
 
 def _check_events(events: Sequence[str]) -> list[str]:

@@ -1,16 +1,19 @@
-"""Staff pages (agency administrators): API tokens and webhooks, with the delivery log."""
+"""Staff pages: API tokens and webhooks with the delivery log (agency administrators), and the
+network's own tokens with their activity (network administrators)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tremplin.agencies.policy import Perm, agency_view
+from tremplin.agencies.models import Agency, Network
+from tremplin.agencies.policy import Perm, agency_view, network_view
 from tremplin.agencies.requests import AgencyRequest
+from tremplin.agencies.selectors import network_get_default
 from tremplin.api import selectors, services
-from tremplin.api.forms import TokenForm, WebhookForm
+from tremplin.api.forms import NetworkTokenForm, TokenForm, WebhookForm
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -19,16 +22,24 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-@agency_view(perm=Perm.AGENCY_MANAGE)
-def token_list(request: AgencyRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+def _token_page(
+    request: HttpRequest,
+    *,
+    agency: Agency | None,
+    network: Network,
+    form_class: type[TokenForm],
+    template: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """Create a token from the form (its secret is in this answer only), or show the list."""
+    form = form_class(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = services.token_create(
-                agency=request.agency,
-                network=request.agency.network,
-                actor=request.user,
+            _token, secret = services.token_create(
+                agency=agency,
+                network=network,
+                actor=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 expires_at=form.expires_at(),
@@ -36,16 +47,29 @@ def token_list(request: AgencyRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            form = TokenForm()
+            form = form_class()
+    tokens = (
+        selectors.token_list_for_agency(agency=agency)
+        if agency is not None
+        else selectors.token_list_for_network(network=network)
+    )
     return render(
         request,
-        "api/token_list.html",
-        {
-            "form": form,
-            "secret": secret,
-            "tokens": selectors.token_list_for_agency(agency=request.agency),
-        },
+        template,
+        {"form": form, "secret": secret, "tokens": tokens, **context},
         status=400 if request.method == "POST" and secret is None else 200,
+    )
+
+
+@agency_view(perm=Perm.AGENCY_MANAGE)
+def token_list(request: AgencyRequest) -> HttpResponse:
+    return _token_page(
+        request,
+        agency=request.agency,
+        network=request.agency.network,
+        form_class=TokenForm,
+        template="api/token_list.html",
+        context={},
     )
 
 
@@ -109,3 +133,36 @@ def webhook_toggle(request: AgencyRequest, webhook_endpoint_id: int) -> HttpResp
     return redirect(
         "api_staff:webhook", agency_slug=request.agency.slug, webhook_endpoint_id=endpoint.pk
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The network's tokens (network administrators, /<lang>/network/api/)
+
+
+def _network() -> Network:
+    network = network_get_default()
+    if network is None:
+        raise Http404
+    return network
+
+
+@network_view
+def network_token_list(request: HttpRequest) -> HttpResponse:
+    network = _network()
+    return _token_page(
+        request,
+        agency=None,
+        network=network,
+        form_class=NetworkTokenForm,
+        template="api/network_token_list.html",
+        context={"events": selectors.network_audit_recent(network=network)},
+    )
+
+
+@network_view
+def network_token_revoke(request: HttpRequest, api_token_id: int) -> HttpResponse:
+    token = selectors.token_get_for_network(network=_network(), api_token_id=api_token_id)
+    if request.method == "POST":
+        services.token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("network_api:tokens")

@@ -106,10 +106,12 @@ class ApiView(APIView):
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         token = self.token
-        if token is not None and token.agency is not None:
+        if token is not None:
             match = request._request.resolver_match
             route = match.route if match is not None else ""
-            with scope(agency=token.agency):
+            # An agency token's request is logged in its agency, a network token's in the
+            # network's log (services.request_log).
+            with scope(agency=token.agency) if token.agency is not None else scopes_disabled():
                 token_touch(token=token)
                 request_log(
                     token=token,
@@ -117,8 +119,6 @@ class ApiView(APIView):
                     route=route,
                     status=response.status_code,
                 )
-        elif token is not None:
-            token_touch(token=token)
         return response
 
     # ---- helpers for the handlers
@@ -638,10 +638,15 @@ class ReadList(OrderingMixin, AgencyApiView):
     def rows(self, filters: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def audit(self, shown: list[dict[str, Any]]) -> None:
+        """Record the read when the rows shown name people (the detail view calls it too)."""
+
     def get(self, request: Request, slug: str) -> Response:
         self.choose_ordering(request)
         filters = self.valid(self.filters, request.query_params) if self.filters else {}
-        return self.page(request, self.rows(filters), self.serializer, **self.context(request))
+        response = self.page(request, self.rows(filters), self.serializer, **self.context(request))
+        self.audit(response.data["results"])
+        return response
 
 
 class ReadDetail(AgencyApiView):
@@ -654,7 +659,9 @@ class ReadDetail(AgencyApiView):
         found = rows.filter(pk=kwargs[self.lookup]).first()
         if found is None:
             raise exceptions.NotFound()
-        return Response(self.serializer(found, context=self.context(request)).data)
+        data = self.serializer(found, context=self.context(request)).data
+        self.list_view.audit(self, [data])  # type: ignore[arg-type]
+        return Response(data)
 
 
 def _read_only(
@@ -716,6 +723,22 @@ class _SurveyResponseList(ReadList):
             survey_id=filters.get("survey"),
             submitted_since=filters.get("submitted_since"),
         )
+
+    def audit(self, shown: list[dict[str, Any]]) -> None:
+        # Answers of a named client are read like the staff's response page (anonymous
+        # responses name no one: nothing to record).
+        named = [row for row in shown if row["client_id"] is not None]
+        if named:
+            audit_log(
+                agency=self.agency,
+                actor=None,
+                action="survey_response.view",
+                client_id=named[0]["client_id"] if len(shown) == 1 else None,
+                detail={
+                    "responses": [str(row["id"]) for row in named],
+                    "clients": sorted({row["client_id"] for row in named}),
+                },
+            )
 
 
 class _MessageList(ReadList):

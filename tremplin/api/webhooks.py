@@ -11,13 +11,15 @@ huey tasks in tasks.py) posts each due delivery:
 - retried with back-off (5 s, 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h, 24 h: 10 tries over
   about 69 hours); then given up, and the endpoint is turned off;
 - a 410 Gone answer turns the endpoint off at once. Turning it back on resumes its waiting
-  deliveries.
+  deliveries;
+- only to public addresses, checked again at each try (addresses.py: no SSRF, no DNS
+  rebinding); a refused address counts as a failed try.
 """
 
+import http.client
 import json
 import logging
-import urllib.error
-import urllib.request
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -28,6 +30,7 @@ from django_scopes import scopes_disabled
 from standardwebhooks.webhooks import Webhook
 
 from tremplin.agencies.models import Agency
+from tremplin.api.addresses import post
 from tremplin.api.models import (
     DeliveryStatus,
     EventType,
@@ -54,31 +57,79 @@ BATCH = 200
 
 
 def webhook_emit(
-    *, agency: Agency | int, event_type: str, object_type: str, object_id: int | str
+    *,
+    agency: Agency | int,
+    event_type: str,
+    object_type: str,
+    object_id: int | str,
+    endpoints: list[WebhookEndpoint] | None = None,
 ) -> None:
     """Announce `event_type` about one object to the agency's subscribed endpoints.
 
     Call it inside the service's transaction (or after it): nothing is sent unless the
     transaction commits. One query when no endpoint listens.
     """
+    webhook_emit_many(
+        agency=agency,
+        event_type=event_type,
+        object_type=object_type,
+        object_ids=[object_id],
+        endpoints=endpoints,
+    )
+
+
+def webhook_listeners(*, agency: Agency | int, event_type: str) -> list[WebhookEndpoint]:
+    """The agency's active endpoints subscribed to `event_type` (one query)."""
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event {event_type!r}.")
     agency_id = agency if isinstance(agency, int) else agency.pk
-    endpoints = [
+    return [
         endpoint
         for endpoint in WebhookEndpoint.objects.with_scope(agency=agency_id)
         .filter(agency_id=agency_id, is_active=True)
         .only("id", "events")
         if event_type in endpoint.events
     ]
-    if not endpoints:
+
+
+def webhook_emit_many(
+    *,
+    agency: Agency | int,
+    event_type: str,
+    object_type: str,
+    object_ids: Sequence[int | str],
+    endpoints: list[WebhookEndpoint] | None = None,
+) -> None:
+    """`webhook_emit` for many objects at once (e.g. closing a session marks everyone not
+    checked in absent): one event per object, in three queries whatever their number.
+
+    `endpoints` from `webhook_listeners` read earlier lets a service ask before it takes a lock
+    (a registration holds its session's row lock for as few statements as possible)."""
+    if endpoints is None:
+        endpoints = webhook_listeners(agency=agency, event_type=event_type)
+    if not object_ids or not endpoints:
         return
-    event = WebhookEvent.objects.with_scope(agency=agency_id).create(
-        agency_id=agency_id, event_type=event_type, object_type=object_type, object_id=object_id
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    now = timezone.now()
+    events = WebhookEvent.objects.with_scope(agency=agency_id).bulk_create(
+        WebhookEvent(
+            agency_id=agency_id,
+            event_type=event_type,
+            object_type=object_type,
+            object_id=object_id,
+            created_at=now,
+        )
+        for object_id in object_ids
     )
-    key = f"{object_type}:{object_id}"
     WebhookDelivery.objects.with_scope(agency=agency_id).bulk_create(
-        WebhookDelivery(agency_id=agency_id, endpoint=endpoint, event=event, object_key=key)
+        WebhookDelivery(
+            agency_id=agency_id,
+            endpoint=endpoint,
+            event=event,
+            object_key=f"{object_type}:{event.object_id}",
+            created_at=now,
+        )
+        for event in events
         for endpoint in endpoints
     )
     transaction.on_commit(_wake_worker)
@@ -112,13 +163,10 @@ def signed_headers(*, secret: str, message_id: str, body: str, at: datetime) -> 
 
 
 def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    """One POST (to a public address only, see addresses.py); (status, error)."""
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as answer:  # noqa: S310
-            return answer.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except (OSError, ValueError) as error:
+        return post(url, body.encode(), headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS), ""
+    except (OSError, ValueError, http.client.HTTPException) as error:
         return None, type(error).__name__ + ": " + str(error)[:200]
 
 

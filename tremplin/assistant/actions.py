@@ -31,11 +31,18 @@ from tremplin.accounts.models import User
 from tremplin.assistant.dialogue import Choose, Confirm, Step, words_of
 from tremplin.assistant.nlu.entities import extract_mode
 from tremplin.assistant.nlu.reading import has_negation
-from tremplin.assistant.turn import Turn, date_range_of
+from tremplin.assistant.opening import CLOSED_THAT_DAY, closed_that_day
+from tremplin.assistant.turn import Turn, date_range_of, date_text
 from tremplin.clients.models import ArrivalStatus, Client, ContactChannel
 from tremplin.clients.selectors import client_latest_assessment
 from tremplin.clients.services import client_update_contact_preferences
 from tremplin.core.choices import DeliveryMode
+from tremplin.employers.models import JobPosting, WorkMode
+from tremplin.employers.selectors import (
+    hiring_events_upcoming,
+    job_postings_open,
+    postings_matched_for_client,
+)
 from tremplin.learning.selectors import enrolment_list_for_user
 from tremplin.programs.models import AttendanceMode, Registration, RegistrationStatus, Session
 from tremplin.programs.selectors import (
@@ -60,6 +67,7 @@ ACTION_LABELS = {
     "recommend_programs": _("Suggest programs for me"),
     "course_progress": _("See my progress in online courses"),
     "change_contact_preferences": _("Change how we contact you"),
+    "jobs_in_my_field": _("See job postings in my field"),
     "talk_to_human": _("Talk to a person"),
 }
 UNSUPPORTED_ACTION = _("I cannot do that here yet. Type “person” to talk to a member of our team.")
@@ -91,6 +99,8 @@ TOPIC_FILTERS: dict[str, dict[str, str]] = {
 CHANNEL_WORDS = {
     "email": (
         "email",
+        "emails",
+        "courriels",
         "e-mail",
         "e mail",
         "courriel",
@@ -101,7 +111,19 @@ CHANNEL_WORDS = {
         "邮件",
         "이메일",
     ),
-    "sms": ("sms", "text", "texto", "texte", "textos", "رسالة نصية", "پیامک", "短信", "문자"),
+    "sms": (
+        "sms",
+        "text",
+        "texts",
+        "texting",
+        "texto",
+        "texte",
+        "textos",
+        "رسالة نصية",
+        "پیامک",
+        "短信",
+        "문자",
+    ),
     "whatsapp": ("whatsapp", "whats app", "واتساب", "واتس اپ"),
     "phone": (
         "phone",
@@ -177,9 +199,7 @@ def numbered(lines: list[str], start: int = 1) -> str:
 
 
 def _when(turn: Turn, moment: datetime) -> str:
-    return date_format(
-        timezone.localtime(moment, ZoneInfo(turn.agency.time_zone)), "DATETIME_FORMAT"
-    )
+    return date_text(timezone.localtime(moment, ZoneInfo(turn.agency.time_zone)))
 
 
 MODE_LABELS = {"in_person": _("in person"), "online": _("online")}
@@ -207,6 +227,9 @@ def describe_session(turn: Turn, session: Session, mode: str | None = None) -> s
         if session.location is not None and AttendanceMode.IN_PERSON in modes
         else ""
     )
+    # An online session on a Saturday is real; the note keeps it from contradicting the hours.
+    if closed_that_day(turn.opening_hours(), session.starts_at, ZoneInfo(turn.agency.time_zone)):
+        where += f" · {CLOSED_THAT_DAY}"
     return f"{session.title} — {_when(turn, session.starts_at)} ({labels}{where})"
 
 
@@ -286,7 +309,26 @@ def _upcoming(turn: Turn, entities: dict[str, Any]) -> QuerySet[Session]:
     )
     if booked := _booked_session_ids(turn):
         sessions = sessions.exclude(pk__in=booked)
+    if entities.get("topic") == "hiring_event":
+        # A hiring event is the employers app's record: a session with participating employers.
+        events = hiring_events_upcoming(agency=turn.agency)
+        sessions = sessions.filter(pk__in=events.values("session_id"))
     return sessions
+
+
+def _employers_at(turn: Turn, sessions: list[Session]) -> dict[int, str]:
+    """{session id: "Employers: A, B"} for the sessions that are hiring events."""
+    events = hiring_events_upcoming(agency=turn.agency).filter(
+        session_id__in=[session.pk for session in sessions]
+    )
+    return {
+        event.session_id: str(
+            _("Employers: %(employers)s")
+            % {"employers": ", ".join(p.employer.name for p in event.participants.all())}
+        )
+        for event in events
+        if event.participants.all()
+    }
 
 
 def _page(turn: Turn, entities: dict[str, Any], offset: int) -> tuple[list[Session], bool]:
@@ -303,6 +345,12 @@ def _offer_sessions(
     offset: int = 0,
     more: bool = False,
 ) -> None:
+    employers = _employers_at(turn, sessions) if entities.get("topic") == "hiring_event" else {}
+    lines = [
+        describe_session(turn, session)
+        + (f"\n   {employers[session.pk]}" if session.pk in employers else "")
+        for session in sessions
+    ]
     turn.ask(
         {
             "step": "choose_session",
@@ -312,7 +360,7 @@ def _offer_sessions(
             "more": more,
         },
         intro,
-        numbered([describe_session(turn, session) for session in sessions]),
+        numbered(lines),
         _("To register, type the number of a session.")
         if turn.client is not None or turn.is_web
         else _(
@@ -347,7 +395,34 @@ def _relaxed(entities: dict[str, Any]) -> list[tuple[dict[str, Any], object]]:
     return tries
 
 
+def _hiring_events(turn: Turn, entities: dict[str, Any]) -> None:
+    """ "Any hiring events?": the upcoming hiring-event records and their employers; when
+    none matches the date, the next ones; never other sessions in their place."""
+    for kept, intro in (
+        (entities, _("Here are the next hiring events:")),
+        (
+            {key: value for key, value in entities.items() if key != "date_range"},
+            _("I found no hiring event on that date. Here are the next ones:"),
+        ),
+    ):
+        sessions, more = _page(turn, kept, 0)
+        if sessions:
+            _offer_sessions(turn, sessions, intro=intro, entities=kept, more=more)
+            return
+        if "date_range" not in entities:
+            break
+    turn.say(_("No hiring event is planned right now. Please check again soon."))
+
+
+def hiring_events_follow_up(turn: Turn) -> None:
+    """After the hiring-events FAQ ("any hiring events?"): the upcoming ones from the records."""
+    _hiring_events(turn, {"topic": "hiring_event"})
+
+
 def find_next_sessions(turn: Turn, entities: dict[str, Any]) -> None:
+    if entities.get("topic") == "hiring_event":
+        _hiring_events(turn, entities)
+        return
     sessions, more = _page(turn, entities, 0)
     if sessions:
         _offer_sessions(
@@ -730,6 +805,10 @@ def change_contact_preferences(turn: Turn, entities: dict[str, Any]) -> None:
             )
         )
         return
+    kind = kind_in(text)
+    if kind is not None and not re.search(r"\d", text):
+        _confirm_kind(turn, kind, channels_in(text), enabled=not turns_off(text))
+        return
     channels = channels_in(text) if not re.search(r"\d", text) else []
     if channels and not has_negation(text) and "instead" not in words and "au lieu" not in words:
         _confirm_channels(turn, channels)
@@ -786,6 +865,210 @@ def _set_channels(turn: Turn, pending: dict[str, Any]) -> None:
     )
 
 
+# Which kinds of messages (tremplin.messaging.message_types.MessageKind) a request is about,
+# by folded words in English, French and Spanish: "stop sending me reminders by SMS".
+KIND_WORDS = {
+    "reminders": ("reminder", "reminders", "remind", "rappel", "rappels", "recordatorio"),
+    "surveys": (
+        "survey",
+        "surveys",
+        "questionnaire",
+        "questionnaires",
+        "sondage",
+        "sondages",
+        "follow up",
+        "follow ups",
+        "encuesta",
+        "encuestas",
+    ),
+    "learning": ("recording", "recordings", "enregistrement", "enregistrements", "course nudges"),
+    "employment": (
+        "hiring event",
+        "hiring events",
+        "job fair",
+        "job fairs",
+        "salon de l emploi",
+        "evenement d embauche",
+        "evenements d embauche",
+    ),
+    "sessions": ("confirmation", "confirmations", "session changes", "changements de seance"),
+}
+KIND_NOUNS = {
+    "reminders": _("session reminders"),
+    "surveys": _("surveys and follow-ups"),
+    "learning": _("messages about recordings and courses"),
+    "employment": _("hiring event invitations"),
+    "sessions": _("registration confirmations and session changes"),
+}
+# "Stop", "no more", "ne… plus": the client wants fewer messages (read with has_negation).
+OFF_WORDS = (
+    "stop",
+    "no more",
+    "no longer",
+    "unsubscribe",
+    "turn off",
+    "arrete",
+    "arretez",
+    "arreter",
+    "ne plus",
+    "veux plus",
+    "envoyez plus",
+    "plus de",
+    "desactive",
+    "desactivez",
+    "ya no",
+    "deja de",
+)
+MESSAGE_CHANNELS = ("sms", "whatsapp", "email")  # what messaging sends (not phone calls)
+
+
+def kind_in(text: str) -> str | None:
+    folded = " " + " ".join(words_of(text)) + " "
+    return next(
+        (kind for kind, words in KIND_WORDS.items() if any(f" {w} " in folded for w in words)),
+        None,
+    )
+
+
+def turns_off(text: str) -> bool:
+    folded = " " + " ".join(words_of(text)) + " "
+    return has_negation(text) or any(f" {word} " in folded for word in OFF_WORDS)
+
+
+def _kind_question(pending: dict[str, Any]) -> list[object]:
+    values = {
+        "kind": KIND_NOUNS[pending["kind"]],
+        "channels": _channel_labels(pending["channels"]),
+    }
+    if pending["enabled"]:
+        question = (
+            _("Shall I send you %(kind)s by %(channels)s only?")
+            if pending["named"]
+            else _("Shall I send you %(kind)s again on every channel?")
+        )
+    else:
+        question = (
+            _("Shall I stop sending you %(kind)s by %(channels)s?")
+            if pending["named"]
+            else _("Shall I stop sending you %(kind)s on every channel?")
+        )
+    return [question % values, YES_NO]
+
+
+def _confirm_kind(turn: Turn, kind: str, channels: list[str], *, enabled: bool) -> None:
+    named = [channel for channel in channels if channel in MESSAGE_CHANNELS]
+    pending = {
+        "step": "confirm_kind",
+        "kind": kind,
+        "channels": named or list(MESSAGE_CHANNELS),
+        "named": bool(named),
+        "enabled": enabled,
+    }
+    turn.ask(pending, *_kind_question(pending))
+
+
+def _set_kind(turn: Turn, pending: dict[str, Any]) -> None:
+    """The same service as the client's "My messages" page, one kind × channel at a time."""
+    from tremplin.messaging.selectors import channels_reachable
+    from tremplin.messaging.services import preference_set
+
+    client = _identified(turn)
+    if client is None:
+        return
+    kind, channels, enabled = pending["kind"], pending["channels"], pending["enabled"]
+    reachable = channels_reachable(client=client)
+    changes = {channel: enabled for channel in channels}
+    # "Send me reminders on WhatsApp": there, and no longer on the other channels — only when
+    # WhatsApp can be used for them, so that their reminders never end up going nowhere.
+    if enabled and pending["named"] and reachable.intersection(channels):
+        changes.update({c: False for c in MESSAGE_CHANNELS if c not in channels})
+    for channel, wanted in changes.items():
+        preference_set(
+            client=client, kind=kind, channel=channel, enabled=wanted, actor=_actor(client)
+        )
+    values = {"kind": KIND_NOUNS[kind], "channels": _channel_labels(channels)}
+    if not enabled:
+        turn.say(_("Done: you will no longer receive %(kind)s by %(channels)s.") % values)
+        return
+    turn.say(_("Done: you will receive %(kind)s by %(channels)s.") % values)
+    missing = [channel for channel in channels if channel not in reachable]
+    if missing:
+        turn.say(
+            _(
+                "We cannot use %(channels)s for you yet (no agreement or no address in your "
+                "file). Type “person” and a counsellor will add it."
+            )
+            % {"channels": _channel_labels(missing)}
+        )
+
+
+# ---- job postings ---------------------------------------------------------------------------
+
+JOBS_SHOWN = 5
+
+
+def describe_posting(posting: JobPosting) -> str:
+    """Title — employer · city or remote · apply by (the posting's own facts only)."""
+    place = str(_("remote")) if posting.work_mode == WorkMode.REMOTE else posting.city
+    parts = [f"{posting.title} — {posting.employer.name}"]
+    if place:
+        parts.append(place)
+    parts.append(
+        str(
+            _("apply by %(date)s")
+            % {"date": date_format(posting.closing_date, "SHORT_DATE_FORMAT")}
+        )
+    )
+    return " · ".join(parts)
+
+
+def jobs_in_my_field(turn: Turn, entities: dict[str, Any]) -> None:
+    """ "Jobs in my field?": the open postings matched to the identified client's profile, by
+    the selector of their "My jobs" page; a visitor gets the open postings and an invitation
+    to sign in. Only the records are read: no posting is ever made up."""
+    client = turn.client
+    if client is None:
+        postings = list(job_postings_open(agency=turn.agency)[:JOBS_SHOWN])
+        if postings:
+            turn.say(
+                _("Here are our latest job postings:"),
+                numbered([describe_posting(posting) for posting in postings]),
+            )
+        else:
+            turn.say(_("There is no open job posting right now. Please check again soon."))
+        turn.say(
+            _("Sign in and ask me again: I will show the jobs that match your occupation.")
+            if turn.is_web
+            else _(
+                "To see the jobs that match your occupation, sign in on our website "
+                "(your phone number must be in your client file)."
+            )
+        )
+        return
+    if not client.noc_code:
+        turn.say(
+            _(
+                "Your file does not say your occupation yet, so I cannot match jobs to it. "
+                "Type “person” and a counsellor will add it."
+            )
+        )
+        return
+    matches = postings_matched_for_client(client=client, limit=JOBS_SHOWN)
+    if not matches:
+        turn.say(
+            _(
+                "I found no open job posting in your field right now. New jobs come in every "
+                "week: ask me again soon, or type “person” to talk to a counsellor."
+            )
+        )
+        return
+    turn.say(
+        _("Job postings that match your profile:"),
+        numbered([describe_posting(match.posting) for match in matches]),
+        _("To tell an employer you are interested, open the job on your page “My jobs”."),
+    )
+
+
 # ---- what the engine runs ---------------------------------------------------------------------
 
 Action = Callable[[Turn, dict[str, Any]], None]
@@ -801,8 +1084,16 @@ ACTIONS: dict[str, Action] = {
     "recommend_programs": recommend_programs,
     "course_progress": course_progress,
     "change_contact_preferences": change_contact_preferences,
+    "jobs_in_my_field": jobs_in_my_field,
     "talk_to_human": talk_to_human,
 }
+
+# Actions that read a date: an ambiguous one ("next Tuesday" said on a Monday) is asked about
+# first (engine.perform).
+ACTIONS_WITH_DATES = frozenset({"find_next_sessions", "register_for_session"})
+
+# FAQ intents followed by what the records hold (the knowledge base explains, the records list).
+FAQ_FOLLOW_UPS: dict[str, Callable[[Turn], None]] = {"hiring_events_info": hiring_events_follow_up}
 
 # The questions of the flows, as data (see dialogue.py): what answers them and what they do.
 STEPS: dict[str, Step] = {
@@ -840,6 +1131,11 @@ STEPS: dict[str, Step] = {
     "confirm_channels": Confirm(
         question=lambda turn, pending: _channels_question(pending["channels"]),
         on_yes=_set_channels,
+        refused=_("All right, nothing changed."),
+    ),
+    "confirm_kind": Confirm(
+        question=lambda turn, pending: _kind_question(pending),
+        on_yes=_set_kind,
         refused=_("All right, nothing changed."),
     ),
 }

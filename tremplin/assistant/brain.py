@@ -168,7 +168,6 @@ def warm_up() -> int:
 
     from tremplin.assistant.nlu.langid import default_identifier
 
-    default_identifier().preload()
     loaded = 0
     try:
         with scopes_disabled():
@@ -182,4 +181,7 @@ def warm_up() -> int:
                     loaded += 1
     finally:
         connections.close_all()  # no connection may cross a fork
+    # Last: with a shared language-model process (tremplin serve) this waits for it to be ready,
+    # while it loaded in parallel with everything above.
+    default_identifier().preload()
     return loaded

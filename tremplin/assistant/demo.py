@@ -1,4 +1,5 @@
-"""Demo: every demo agency gets the repository's knowledge base, a trained assistant and one
+"""Demo: every demo agency gets its own knowledge base (kb/agencies/<slug>.yaml: its facts and
+answers on top of the shared intents of kb/intents.yaml), a trained assistant and one
 conversation waiting in its staff inbox."""
 
 import functools
@@ -11,7 +12,7 @@ from tremplin.agencies.models import Agency
 from tremplin.assistant.brain import brain_train
 from tremplin.assistant.engine import HANDED_OVER_REMOTE
 from tremplin.assistant.models import Conversation, KnowledgeIntent, Sender
-from tremplin.assistant.nlu.kb import load_knowledge_base
+from tremplin.assistant.nlu.kb import Facts, load_knowledge_base
 from tremplin.assistant.services import (
     conversation_hand_over,
     conversation_message_add,
@@ -21,7 +22,21 @@ from tremplin.assistant.services import (
 from tremplin.clients.models import Client
 from tremplin.core.demodata import DemoNetwork
 
-KNOWLEDGE_BASE = Path(__file__).with_name("kb") / "pnec-knowledge-base.yaml"
+AGENCY_KNOWLEDGE_BASES = Path(__file__).with_name("kb") / "agencies"
+
+
+def knowledge_base_file(agency: Agency) -> Path:
+    return AGENCY_KNOWLEDGE_BASES / f"{agency.slug}.yaml"
+
+
+def demo_opening_hours(agency: Agency) -> Facts | None:
+    """The opening days the demo agency's knowledge base states (the programs demo puts the
+    sessions held in its offices on those days)."""
+    path = knowledge_base_file(agency)
+    if not path.is_file():
+        return None
+    return load_knowledge_base(path.read_text(encoding="utf-8"), source=str(path)).facts
+
 
 HANDED_OVER_QUESTION = {
     "en": "My engineering degree is from Nigeria. Can someone look at my file with me?",
@@ -64,9 +79,10 @@ def _waiting_conversation(agency: Agency) -> None:
 
 
 def load(demo: DemoNetwork) -> None:
-    kb = load_knowledge_base(KNOWLEDGE_BASE.read_text(encoding="utf-8"), source=str(KNOWLEDGE_BASE))
     for agency in demo.agencies.values():
+        path = knowledge_base_file(agency)
         if not KnowledgeIntent.objects.filter(agency=agency).exists():  # keep what staff changed
+            kb = load_knowledge_base(path.read_text(encoding="utf-8"), source=str(path))
             knowledge_base_import(agency=agency, kb=kb, actor=None)
         _waiting_conversation(agency)
         # Train once the rows are committed, so the chat answers as soon as the demo starts;

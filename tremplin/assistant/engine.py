@@ -18,15 +18,29 @@ answers in that language when the knowledge base has them, else in the agency's 
 language with one line saying so. Facts come from the database; nothing is invented.
 """
 
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.agencies.models import Agency
-from tremplin.assistant.actions import ACTION_LABELS, ACTIONS, STEPS, UNSUPPORTED_ACTION, YES_NO
+from tremplin.assistant.actions import (
+    ACTION_LABELS,
+    ACTIONS,
+    ACTIONS_WITH_DATES,
+    FAQ_FOLLOW_UPS,
+    NUMBER_PROMPT,
+    STEPS,
+    UNSUPPORTED_ACTION,
+    YES_NO,
+    negates_cancelling,
+    numbered,
+)
 from tremplin.assistant.brain import understanding_for
 from tremplin.assistant.dialogue import SOCIAL_INTENTS, Choose, Confirm, Step, run_step
 from tremplin.assistant.models import (
@@ -37,7 +51,9 @@ from tremplin.assistant.models import (
     Sender,
 )
 from tremplin.assistant.nlu.engine import Analysis
+from tremplin.assistant.nlu.entities import extract_date_range
 from tremplin.assistant.nlu.reading import fold
+from tremplin.assistant.opening import opening_sentences
 from tremplin.assistant.services import conversation_message_add, conversation_reopen
 from tremplin.assistant.turn import (
     HANDED_OVER_REMOTE,
@@ -45,6 +61,7 @@ from tremplin.assistant.turn import (
     REPLY_LANGUAGES,
     Turn,
     crisis_lines,
+    date_text,
     reply_language_for,
     requested_language,
     serialise_entities,
@@ -132,8 +149,16 @@ def _locations_from_database(turn: Turn) -> bool:
     return bool(places)
 
 
+def _hours_from_database(turn: Turn) -> bool:
+    """Opening days and hours from the agency's facts, and whether it is open now."""
+    hours = turn.opening_hours()
+    if hours is not None:
+        turn.say(*opening_sentences(hours, turn.now()))
+    return hours is not None
+
+
 # FAQ intents whose facts the database holds: answered from it when it has them.
-DATABASE_FACTS = {"locations": _locations_from_database}
+DATABASE_FACTS = {"locations": _locations_from_database, "office_hours": _hours_from_database}
 
 
 def faq_answer(turn: Turn, intent: KnowledgeIntent) -> None:
@@ -156,18 +181,30 @@ def faq_answer(turn: Turn, intent: KnowledgeIntent) -> None:
         turn.say(ANSWER_IN_OTHER_LANGUAGE % {"language": REPLY_LANGUAGES.get(fallback, fallback)})
 
 
+FIRST_CLAUSE = re.compile(r"^(.{12,70}?)[:.;,。：，؛،।።፦]")
+LABEL_CHARS = 60
+
+
 def intent_label(agency: Agency, intent_id: str, language: str) -> str:
-    """How a choice between intents is shown: the action's name, or a FAQ's first example."""
+    """How a choice between intents is shown: the action's name, or a FAQ's first example in
+    the client's language, else the opening words of its answer in that language (so a
+    Spanish speaker is not offered English questions), else an example in the agency's."""
     if intent_id in ACTION_LABELS:
         return str(ACTION_LABELS[intent_id])
     intent = KnowledgeIntent.objects.filter(agency=agency, intent_id=intent_id).first()
     if intent is None:
         return intent_id
     examples = list(intent.examples.order_by("id").values_list("language", "text"))
-    for wanted in (language, agency.default_language):
-        for example_language, text in examples:
-            if example_language == wanted:
-                return text
+    in_language = [text for example_language, text in examples if example_language == language]
+    if in_language:
+        return in_language[0]
+    answer = intent.answers.filter(language=language).values_list("text", flat=True).first()
+    if answer:
+        clause = FIRST_CLAUSE.match(answer)
+        return f"{clause.group(1) if clause else answer[:LABEL_CHARS].rsplit(' ', 1)[0]}…"
+    for example_language, text in examples:
+        if example_language == agency.default_language:
+            return text
     return examples[0][1] if examples else intent_id
 
 
@@ -183,10 +220,60 @@ def perform(turn: Turn, intent_id: str, entities: dict[str, Any]) -> None:
         turn.say(DID_NOT_UNDERSTAND)
     elif intent.kind == "faq":
         faq_answer(turn, intent)
+        if follow_up := FAQ_FOLLOW_UPS.get(intent_id):
+            follow_up(turn)  # what the records hold now, after the general answer
     elif intent_id in ACTIONS:
-        ACTIONS[intent_id](turn, entities)
+        if entities.get("date_choices") and intent_id in ACTIONS_WITH_DATES:
+            _ask_date(turn, intent_id, entities)
+        else:
+            ACTIONS[intent_id](turn, entities)
     else:
         turn.say(UNSUPPORTED_ACTION)
+
+
+# ---- an ambiguous date ("next Tuesday" said on a Monday) -------------------------------------
+
+WHICH_DAY = _("Which day do you mean?")
+TOMORROW = _("tomorrow")
+
+
+def _day_label(turn: Turn, start: datetime) -> str:
+    day = start.date()
+    label = f"{WEEKDAYS[day.weekday()]} {date_text(day)}"
+    if day == turn.now().date() + timedelta(days=1):
+        label += f" ({TOMORROW})"
+    return label
+
+
+def _ask_date(turn: Turn, intent_id: str, entities: dict[str, Any]) -> None:
+    """Both days the client may mean, as options; the action runs once they choose."""
+    choices = entities["date_choices"]
+    kept = {key: value for key, value in entities.items() if key != "date_choices"}
+    turn.ask(
+        {"step": "choose_date", "intent": intent_id, "entities": kept, "choices": choices},
+        WHICH_DAY,
+        numbered([_day_label(turn, datetime.fromisoformat(start)) for start, _end in choices]),
+        NUMBER_PROMPT,
+    )
+
+
+def _date_by_text(turn: Turn, pending: dict[str, Any]) -> int | None:
+    """ "tomorrow", "the one next week", "le 8 décembre": the option that date names."""
+    named = extract_date_range(turn.text, turn.now())
+    if named is None:
+        return None
+    matching = [
+        number
+        for number, (start, _end) in enumerate(pending["choices"], start=1)
+        if named[0] <= datetime.fromisoformat(start) < named[1]
+    ]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _date_chosen(turn: Turn, pending: dict[str, Any], choice: int) -> None:
+    turn.from_choice = True
+    entities = {**pending["entities"], "date_range": pending["choices"][choice - 1]}
+    perform(turn, pending["intent"], entities)
 
 
 # ---- clarifying, and offering a person --------------------------------------------------------
@@ -221,6 +308,11 @@ ENGINE_STEPS: dict[str, Step] = {
         on_yes=lambda turn, pending: turn.hand_over("misunderstood"),
         refused=NO_PERSON,
     ),
+    "choose_date": Choose(
+        count=lambda turn, pending: len(pending["choices"]),
+        chosen=_date_chosen,
+        by_text=_date_by_text,
+    ),
 }
 ALL_STEPS: dict[str, Step] = {**STEPS, **ENGINE_STEPS}
 
@@ -252,12 +344,14 @@ def _understand(turn: Turn) -> None:
             for intent_id, _score in prediction.alternatives[:2]
             if intent_id not in SOCIAL_INTENTS
         ]
+        if negates_cancelling(turn.text):  # "I don't want to cancel, just…": never offered
+            options = [intent_id for intent_id in options if intent_id != "cancel_registration"]
         if not options:
             _missed(turn)
             return
         if len(options) == 1:
-            # Unsure only against small talk: the one task it can be is done (every write
-            # still asks for a clear yes first).
+            # Unsure only against small talk or what the client said they do not want: the
+            # one task it can be is done (every write still asks for a clear yes first).
             perform(turn, options[0], entities)
             return
         labels = [intent_label(turn.agency, intent_id, turn.language) for intent_id in options]

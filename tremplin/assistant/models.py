@@ -116,6 +116,33 @@ class AssistantBrain(models.Model):
         return f"{self.agency} v{self.trained_version}/{self.kb_version}"
 
 
+class AgencyFacts(models.Model):
+    """What an agency's knowledge base states as data (its `facts`): how to reach it, and its
+    opening days, hours and statutory holidays. Answers about opening hours, the hand-off's
+    "when will a person answer" and the notes on sessions held on closed days are computed
+    from these rows, so they never contradict each other."""
+
+    agency = models.OneToOneField(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="assistant_facts"
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    opening_days = models.JSONField(_("opening days"), default=list)  # Monday = 0
+    opens = models.TimeField(_("opens at"))
+    closes = models.TimeField(_("closes at"))
+    holidays = models.JSONField(_("statutory holidays"), default=list)  # nlu.kb.HOLIDAY_KEYS
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        verbose_name = _("agency facts")
+        verbose_name_plural = _("agency facts")
+
+    def __str__(self) -> str:
+        return f"{self.agency} facts"
+
+
 class ConversationStatus(models.TextChoices):
     OPEN = "open", _("With the assistant")
     HANDED_OVER = "handed_over", _("Waiting for a person")

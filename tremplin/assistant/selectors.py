@@ -6,6 +6,7 @@ from django.http import Http404
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.assistant.models import (
+    AgencyFacts,
     AssistantBrain,
     Conversation,
     ConversationMessage,
@@ -137,6 +138,11 @@ def intent_example_get_for_agency(*, agency: Agency, intent_example_id: int) -> 
     if example is None:
         raise Http404
     return example
+
+
+def agency_facts_get(*, agency: Agency) -> AgencyFacts | None:
+    """The agency's opening days, hours and contact facts (its knowledge base's `facts`)."""
+    return AgencyFacts.objects.filter(agency=agency).first()
 
 
 def brain_status(*, agency: Agency) -> AssistantBrain | None:

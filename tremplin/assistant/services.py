@@ -1,16 +1,19 @@
 """Writes of the assistant: the knowledge base, conversations, hand-off and the learning loop."""
 
 import re
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency
 from tremplin.assistant.brain import brain_of
 from tremplin.assistant.models import (
+    AgencyFacts,
     AssistantBrain,
     Conversation,
     ConversationMessage,
@@ -31,6 +34,8 @@ INTENT_ID = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
 MAX_EXAMPLE_CHARS = 500
 MAX_ANSWER_CHARS = 4000
 NORMALIZED_CHARS = 300
+# A client who wrote this recently is waiting for the staff reply (see conversation_staff_reply).
+STAFF_REPLY_WAITING = timedelta(hours=1)
 
 
 def normalize_for_grouping(text: str) -> str:
@@ -74,6 +79,22 @@ def knowledge_base_import(
         for row, intent in zip(intents, kb.intents, strict=True)
         for language, text in intent.answers.items()
     )
+    # The facts are data the answers are computed from; a file without facts leaves the
+    # answers to its own text.
+    if kb.facts is None:
+        AgencyFacts.objects.filter(agency=agency).delete()
+    else:
+        AgencyFacts.objects.update_or_create(
+            agency=agency,
+            defaults={
+                "phone": kb.facts.phone,
+                "email": kb.facts.email,
+                "opening_days": list(kb.facts.opening_days),
+                "opens": kb.facts.opens,
+                "closes": kb.facts.closes,
+                "holidays": list(kb.facts.holidays),
+            },
+        )
     _knowledge_base_changed(agency)
     audit_log(
         agency=agency, actor=actor, action="knowledge_base.import", detail={"intents": len(intents)}
@@ -257,9 +278,11 @@ def conversation_reopen(*, conversation: Conversation) -> Conversation:
 def conversation_staff_reply(
     *, conversation: Conversation, staff_user: User, text: str
 ) -> ConversationMessage:
-    """A person's answer: shown in the web chat, and sent on the client's channel when it is SMS or WhatsApp."""
-    from tremplin.messaging.models import Channel
-    from tremplin.messaging.services import message_send
+    """A person's answer: shown in the web chat, and sent back by SMS or WhatsApp through the
+    messaging service ("staff reply": the number they wrote from first, then their own
+    channels; consent, quiet hours, the outbox and its status history)."""
+    from tremplin.messaging.models import Channel, OutboundStatus
+    from tremplin.messaging.services import MessageNotAllowed, ReplyTo, notify
 
     text = text.strip()
     message = conversation_message_add(
@@ -270,16 +293,31 @@ def conversation_staff_reply(
         staff_user=staff_user,
     )
     if conversation.channel in (Channel.SMS, Channel.WHATSAPP):
-        message_send(
-            agency=conversation.agency,
-            channel=conversation.channel,
-            to=conversation.address,
-            text=text,
-            language=conversation.language,
-            client=conversation.client,
-            actor=staff_user,
-            is_reply=True,
+        # Urgent (not held by quiet hours) when the person wrote within the last hour — they
+        # are in the conversation, waiting for this answer — or after a crisis hand-off; a
+        # reply to an older message waits for 08:00 in their time zone like any other text.
+        last_asked = (
+            conversation.messages.filter(sender=Sender.CLIENT)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
         )
+        urgent = conversation.handover_reason == "sensitive" or (
+            last_asked is not None and timezone.now() - last_asked < STAFF_REPLY_WAITING
+        )
+        [outbound] = notify(
+            message_type="staff_reply",
+            client=conversation.client,
+            agency=conversation.agency,
+            context={"text": text},
+            reply_to=ReplyTo(conversation.channel, conversation.address),
+            urgent=urgent,
+            actor=staff_user,
+        )
+        if outbound.status == OutboundStatus.SKIPPED:  # nothing recorded: staff choose another way
+            raise MessageNotAllowed(
+                str(_("This person has withdrawn their consent to be contacted on this channel."))
+            )
     if conversation.assigned_to_id is None:
         conversation.assigned_to = staff_user
     conversation.save(update_fields=["assigned_to", "updated_at"])

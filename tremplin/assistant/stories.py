@@ -7,10 +7,14 @@ A story file (tremplin/assistant/stories/*.yaml) is a list of stories::
       sessions:                    # made before the first turn (programs' own service)
         - {title: Resume workshop, mode: online, days: 3}
       registered: [0]              # indexes of sessions the client already holds
+      occupation: "31301"          # the client's NOC code (job matching)
+      postings:                    # open job postings (employers app), before the first turn
+        - {title: Registered nurse, noc: "31301", employer: Prairie Health}
+      # a session with `employers: [A, B]` is made a hiring event with those employers
       turns:
         - say: "أريد التسجيل في ورشة السيرة الذاتية"
           intent: register_for_session   # what the model understood (omit after a question)
-          lang: ar                       # language of the assistant's first sentence (lingua)
+          lang: ar                       # language of each of the assistant's sentences (lingua)
           step: confirm_register         # question left pending ("none": no question)
           contains: "..."                # a piece of the replies
           registrations: 0               # the client's active registrations after the turn
@@ -30,7 +34,7 @@ import yaml
 
 STORIES_DIR = Path(__file__).with_name("stories")
 TURN_KEYS = {"say", "intent", "lang", "step", "contains", "registrations", "status", "reason"}
-STORY_KEYS = {"name", "channel", "sessions", "registered", "turns"}
+STORY_KEYS = {"name", "channel", "sessions", "registered", "turns", "occupation", "postings"}
 
 
 class StoryError(ValueError):
@@ -45,6 +49,8 @@ class Story:
     registered: list[int]
     turns: list[dict[str, Any]]
     source: str = ""
+    occupation: str = ""
+    postings: list[dict[str, Any]] = field(default_factory=list)
     languages: set[str] = field(default_factory=set)
 
 
@@ -65,6 +71,8 @@ def _check(story: dict[str, Any], where: str) -> Story:
         registered=list(story.get("registered", [])),
         turns=list(story["turns"]),
         source=where,
+        occupation=str(story.get("occupation", "")),
+        postings=list(story.get("postings", [])),
         languages={turn["lang"] for turn in story["turns"] if turn.get("lang")},
     )
 

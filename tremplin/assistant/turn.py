@@ -6,18 +6,23 @@ two no longer import each other.
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import date_format, get_format_modules
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.agencies.models import Agency
 from tremplin.assistant.models import Conversation
 from tremplin.assistant.nlu.engine import Analysis, Prediction, Understanding
 from tremplin.assistant.nlu.reading import fold
+from tremplin.assistant.opening import OpeningHours, opening_sentences
+from tremplin.assistant.selectors import agency_facts_get
 from tremplin.assistant.services import conversation_hand_over
 from tremplin.clients.models import Client
 
@@ -209,11 +214,29 @@ def reply_language_for(
     return current if current in REPLY_LANGUAGES else agency.default_language
 
 
+# Reply languages Django has no date formats for would get English month names ("Dec. 4,
+# 2026, 2:14 a.m."): they get numbers instead, in the order their readers expect.
+NUMERIC_DATES = {"zh": ("Y年n月j日", "Y年n月j日 H:i")}
+ISO_DATES = ("Y-m-d", "Y-m-d H:i")
+
+
+def date_text(value: date | datetime) -> str:
+    """A date (or a local date and time) in the active reply language."""
+    with_time = isinstance(value, datetime)
+    language = translation.get_language() or "en"
+    if language in NUMERIC_DATES or not get_format_modules(language):
+        numeric = NUMERIC_DATES.get(language, ISO_DATES)[with_time]
+        return dateformat.format(value, numeric)
+    return date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
+
+
 def serialise_entities(entities: dict[str, Any]) -> dict[str, Any]:
     """Entities as JSON for the conversation state (dates as ISO strings)."""
     found: dict[str, Any] = {key: entities[key] for key in ("topic", "mode") if entities.get(key)}
     if date_range := entities.get("date_range"):
         found["date_range"] = [moment.isoformat() for moment in date_range]
+    if choices := entities.get("date_choices"):
+        found["date_choices"] = [[moment.isoformat() for moment in choice] for choice in choices]
     return found
 
 
@@ -274,6 +297,15 @@ class Turn:
         self.state["pending"] = pending
         self.say(*texts)
 
+    def now(self) -> datetime:
+        return timezone.localtime(timezone.now(), ZoneInfo(self.agency.time_zone))
+
+    def opening_hours(self) -> OpeningHours | None:
+        """The agency's opening days and hours (its knowledge base's facts), read once a turn."""
+        if "_hours" not in self.__dict__:
+            self.__dict__["_hours"] = agency_facts_get(agency=self.agency)
+        return self.__dict__["_hours"]
+
     def hand_over(self, reason: str, *, urgent: bool = False) -> None:
         """Pass the conversation to a person, and say when they will answer."""
         from tremplin.assistant.models import ConversationStatus
@@ -286,7 +318,10 @@ class Turn:
         self.say(HANDED_OVER_WEB if self.is_web else HANDED_OVER_REMOTE)
         if urgent:
             self.say(HANDED_OVER_URGENT)
-        if hours := self.knowledge_answer("office_hours"):
+        if (opening := self.opening_hours()) is not None:
+            # When a person will answer, from the same facts as the opening hours answer.
+            self.say(*opening_sentences(opening, self.now(), handing_over=True))
+        elif hours := self.knowledge_answer("office_hours"):
             self.say(OFFICE_HOURS_INTRO, hours)
         self.say(HANDOFF_KEEP_TALKING)
 

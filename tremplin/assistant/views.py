@@ -219,8 +219,9 @@ def sms_webhook(request: AgencyRequest) -> HttpResponse:
     phone = _e164(sender.removeprefix("whatsapp:"))
     response = MessagingResponse()
     if phone is not None:  # STOP / ARRÊT / UNSUBSCRIBE: consent withdrawn, confirmed once
-        from tremplin.messaging.services import inbound_opt_out
+        from tremplin.messaging.services import inbound_opt_out, inbound_record
 
+        inbound_record(agency=request.agency, channel=channel, address=phone)  # WhatsApp's window
         confirmation = inbound_opt_out(
             agency=request.agency, channel=channel, phone=phone, body=request.POST.get("Body", "")
         )

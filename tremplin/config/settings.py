@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.config.env import env_bool, env_int, env_list, env_str
+from tremplin.config.env import env_bool, env_int, env_list, env_prefixed, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORK_DIR = Path(env_str("TREMPLIN_DATA_DIR", str(Path.cwd()))).resolve()
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tremplin.api",
     "tremplin.privacy",
     "tremplin.agencies.admin_site.TremplinAdminConfig",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,10 @@ EMAIL_BACKEND = env_str(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Email providers through django-anymail: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and
+# ANYMAIL_<SETTING> variables (ANYMAIL_POSTMARK_SERVER_TOKEN…). Delivery webhooks
+# (/messaging/email/<esp>/tracking/) are applied only with ANYMAIL_WEBHOOK_SECRET=user:password.
+ANYMAIL = env_prefixed("ANYMAIL_")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -286,13 +291,19 @@ TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 # Messaging outbox (docs/messaging.md): email through Django's EMAIL_BACKEND ("django") or the
 # file outbox ("file"); a row "sending" longer than the timeout (seconds) is taken back from its
 # dead worker; MESSAGING_PUBLIC_URL (https://host) turns on Twilio delivery-status callbacks;
-# TWILIO_WHATSAPP_CONTENT_SID: the approved WhatsApp template for notifications.
+# WhatsApp outside the 24-hour window after the person's last message needs an approved
+# template: TWILIO_WHATSAPP_TEMPLATES="survey_invitation=HX…,session_reminder_24h=HX…" (Twilio
+# content SID per message type), TWILIO_WHATSAPP_CONTENT_SID for the types not listed; none →
+# the next channel.
 MESSAGING_EMAIL_BACKEND = env_str("MESSAGING_EMAIL_BACKEND", "django")
 MESSAGING_SENDING_TIMEOUT = env_int("MESSAGING_SENDING_TIMEOUT", 300)
 MESSAGING_BATCH_SIZE = env_int("MESSAGING_BATCH_SIZE", 100)  # rows a worker claims at once
 MESSAGING_FILE_DELAY = float(env_str("MESSAGING_FILE_DELAY", "0") or 0)  # tests: provider latency
 MESSAGING_PUBLIC_URL = env_str("MESSAGING_PUBLIC_URL")
 TWILIO_WHATSAPP_CONTENT_SID = env_str("TWILIO_WHATSAPP_CONTENT_SID")
+TWILIO_WHATSAPP_TEMPLATES = dict(
+    item.split("=", 1) for item in env_list("TWILIO_WHATSAPP_TEMPLATES", []) if "=" in item
+)
 ASSISTANT_DATA_DIR = WORK_DIR / "var" / "assistant"  # embedding cache shared by the workers
 ASSISTANT_ENCODER = env_str(
     "ASSISTANT_ENCODER"
@@ -348,6 +359,10 @@ API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 65_536)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # Webhook receivers must use https; plain http only to this machine, and only in development.
 WEBHOOK_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOK_ALLOW_HTTP_LOCALHOST", DEBUG)
+# Webhook receivers must be on the public internet (no private, loopback, link-local or reserved
+# address, at subscription and at each delivery: tremplin/api/addresses.py). True only for tests
+# and development with a receiver on this machine.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 
 # Production refuses to start (tremplin serve, the WSGI module) with the "file" SMS/WhatsApp
 # backends or a non-sending e-mail backend, unless this is set (demos).

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("network/", include("tremplin.agencies.network_urls")),
     path("network/learning/", include("tremplin.learning.network_urls")),
     path("network/reports/", include("tremplin.reports.network_urls")),
+    path("network/api/", include("tremplin.api.network_urls")),
     path("certificates/", include("tremplin.learning.public_urls")),
     path("a/<slug:agency_slug>/", include(agency_patterns)),
 )

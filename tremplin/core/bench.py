@@ -134,8 +134,9 @@ def pages_to_time(agency: Agency) -> list[tuple[str, str, str]]:
     return [(label, path, who) for label, path, who in candidates if path and path[0] == "/"]
 
 
-def _worker_memory(master_pid: int) -> list[tuple[int, int, int, int]]:
-    """(pid, RSS, PSS, private MB) of each worker: the descendants of the server with no children.
+def _worker_memory(master_pid: int) -> list[tuple[str, int, int, int, int]]:
+    """(role, pid, RSS, PSS, private MB) of each worker: the descendants of the server with no
+    children, among them the shared language-model process (role "language models").
 
     With workers forked from a preloaded master, RSS counts the pages they share with it; PSS
     divides shared pages among the processes sharing them; private is what one more worker adds."""
@@ -158,7 +159,14 @@ def _worker_memory(master_pid: int) -> list[tuple[int, int, int, int]]:
             continue
         kb = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
         private = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
-        rows.append((pid, kb.get("Rss", 0) // 1024, kb.get("Pss", 0) // 1024, private // 1024))
+        try:
+            is_models = b"langid_server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        role = "language models" if is_models else "worker"
+        rows.append(
+            (role, pid, kb.get("Rss", 0) // 1024, kb.get("Pss", 0) // 1024, private // 1024)
+        )
     return rows
 
 
@@ -251,6 +259,6 @@ def run_pages(command: BaseCommand, options: dict[str, Any]) -> bool:
         time.sleep(0.5)
         memory = _worker_memory(server.pid)
         command.stdout.write(f"assistant chat message: HTTP {status}")
-        for pid, rss, pss, private in memory:
-            command.stdout.write(f"worker {pid}: RSS {rss} MB, PSS {pss} MB, private {private} MB")
+        for role, pid, rss, pss, private in memory:
+            command.stdout.write(f"{role} {pid}: RSS {rss} MB, PSS {pss} MB, private {private} MB")
     return ok

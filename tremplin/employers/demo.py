@@ -27,6 +27,8 @@ from tremplin.employers.models import (
     EmploymentType,
     FeedbackSide,
     MatchMode,
+    MatchStatus,
+    MentorProfile,
     ShareableField,
     SizeBand,
     WageUnit,
@@ -209,7 +211,7 @@ EMPLOYERS: dict[str, list[tuple]] = {
             "48-49",
             SizeBand.FROM_500,
             "Halifax, Dartmouth",
-            True,
+            False,
             [
                 (
                     "Transport truck driver",
@@ -261,7 +263,7 @@ EMPLOYERS: dict[str, list[tuple]] = {
             "72",
             SizeBand.UNDER_500,
             "Halifax",
-            False,
+            True,
             [
                 (
                     "Server",
@@ -461,8 +463,9 @@ def _link_demo_contact(agency: Agency) -> None:
     employer = Employer.objects.filter(agency=agency).order_by("id").first()
     if user is None or employer is None:
         return
-    if not EmployerContact.objects.filter(agency=agency, user=user).exists():
-        services.employer_contact_add(
+    contact = EmployerContact.objects.filter(agency=agency, user=user).first()
+    if contact is None:
+        contact = services.employer_contact_add(
             employer=employer,
             actor=None,
             email=user.email,
@@ -470,6 +473,15 @@ def _link_demo_contact(agency: Agency) -> None:
             last_name=user.last_name,
             job_title="Talent acquisition",
         )
+    # The demo contact also mentors: they sign in and see their own mentees only.
+    if not MentorProfile.objects.filter(contact=contact).exists():
+        mentor = (
+            MentorProfile.objects.filter(agency=agency, matches__status=MatchStatus.ACTIVE)
+            .order_by("id")
+            .first()
+        )
+        if mentor is not None:
+            services.mentor_link_contact(mentor=mentor, contact=contact, actor=None)
 
 
 def _load_agency(agency: Agency, specs: list[tuple]) -> None:
@@ -489,8 +501,11 @@ def _load_agency(agency: Agency, specs: list[tuple]) -> None:
                 f"{name} hires newcomers and works with the agency.",
                 f"{name} embauche des personnes nouvellement arrivées avec l'agence.",
             ),
-            shared_with_network=shared,
         )
+        if shared:  # with the employer's agreement, recorded
+            services.employer_network_share(
+                employer=employer, actor=None, consent_by=f"Hiring manager, {name}"
+            )
         employers.append(employer)
         for spec in postings:
             _posting(agency, employer, spec, city.split(",")[0], today)
@@ -601,6 +616,16 @@ def _hiring_events(
                 end=fair.starts_at + timedelta(hours=2),
                 minutes=20,
             )
+        # An employer another agency of the network shares (with its consent) joins online.
+        from tremplin.employers.selectors import network_employers_shared
+
+        for guest in network_employers_shared(agency=agency)[:1]:
+            services.hiring_event_add_employer(
+                event=event,
+                employer=guest,
+                actor=None,
+                breakout_url=f"https://meet.jit.si/tremplin-{agency.slug}-fair-guest",
+            )
         _book_slots(event, clients)
     if agency.slug == "pnec":  # a virtual hiring event, online only, with breakout rooms
         starts_at = datetime.combine(today + timedelta(days=17), time(12, 0), tzinfo=zone)
@@ -704,6 +729,7 @@ def _mentoring(
             if client.pk % 2
             else [MatchMode.IN_PERSON],
             availability=[Availability.WEEKDAY_EVENING, Availability.WEEKEND],
+            shared_fields=[ShareableField.OCCUPATION, ShareableField.LANGUAGES],
         )
     proposals = services.mentoring_propose(agency=agency, actor=None)
     for match in proposals[:2]:

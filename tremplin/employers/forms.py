@@ -11,12 +11,14 @@ from tremplin.clients.reference import language_choices
 from tremplin.employers.models import (
     Availability,
     Employer,
+    EmployerContact,
     FeedbackSide,
     JobPosting,
     MatchMode,
     MentorProfile,
     ShareableField,
 )
+from tremplin.employers.selectors import employers_usable
 from tremplin.employers.services import EMPLOYER_STATUSES
 from tremplin.programs.models import ServiceType, Session, SessionStatus
 
@@ -36,8 +38,19 @@ class EmployerForm(I18nModelForm):
             "locations",
             "website",
             "description",
-            "shared_with_network",
         ]
+
+
+class NetworkShareForm(forms.Form):
+    consent_by = forms.CharField(
+        label=_("Who at the employer agreed (name and role)"), max_length=200
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "The employer agreed that the other agencies of our network see its name, sector, "
+            "size, locations and description, invite it to their hiring events and post its jobs."
+        )
+    )
 
 
 class ContactForm(forms.Form):
@@ -164,7 +177,8 @@ class EventEmployerForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = Employer.objects.filter(agency=agency)  # type: ignore[attr-defined]
+        # Its own employers and those shared with the network (with their consent).
+        self.fields["employer"].queryset = employers_usable(agency=agency)  # type: ignore[attr-defined]
 
 
 class BookSlotForm(forms.Form):
@@ -190,6 +204,12 @@ class MentorForm(forms.ModelForm):
     location_type = forms.ChoiceField(
         label=_("Lives in"), choices=[("", "—"), *LocationType.choices], required=False
     )
+    contact = forms.ModelChoiceField(
+        label=_("Signs in as (an employer contact)"),
+        queryset=EmployerContact.objects.with_scopes_disabled().none(),
+        required=False,
+        help_text=_("The mentor then sees their own mentees, logs meetings and gives feedback."),
+    )
 
     class Meta:
         model = MentorProfile
@@ -205,12 +225,16 @@ class MentorForm(forms.ModelForm):
             "location_type",
             "availability",
             "capacity",
+            "contact",
         ]
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = language_choices()  # type: ignore[attr-defined]
         self.fields["employer"].queryset = Employer.objects.filter(agency=agency)  # type: ignore[attr-defined]
+        self.fields["contact"].queryset = EmployerContact.objects.filter(  # type: ignore[attr-defined]
+            agency=agency, mentor_profile__isnull=True
+        ).select_related("user", "employer")
 
 
 class MenteeRequestForm(forms.Form):
@@ -227,6 +251,11 @@ class MenteeRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
+    )
+    shared_fields = _multiple(
+        _("Besides my first name and this request, my mentor may see"),
+        ShareableField.choices,
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -128,9 +128,18 @@ class Employer(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = I18nTextField(_("about the employer"), blank=True)
+    # Set only by `services.employer_network_share`, with the employer's recorded consent:
+    # who at the employer agreed, when, and which staff member recorded it.
     shared_with_network = models.BooleanField(
         _("the employer agrees to be shared with the other agencies of the network"),
         default=False,
+    )
+    network_consent_by = models.CharField(
+        _("who at the employer agreed"), max_length=200, blank=True
+    )
+    network_consent_at = models.DateTimeField(_("agreed on"), null=True, blank=True)
+    network_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -389,7 +398,8 @@ class SlotBooking(models.Model):
 
 
 class MentorProfile(models.Model):
-    """A volunteer mentor, usually from an employer."""
+    """A volunteer mentor, usually from an employer. A mentor linked to an employer contact
+    (`contact`) signs in with that login and sees only their own mentees."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     employer = models.ForeignKey(
@@ -399,6 +409,14 @@ class MentorProfile(models.Model):
         on_delete=models.SET_NULL,
         related_name="mentors",
         verbose_name=_("employer"),
+    )
+    contact = models.OneToOneField(
+        EmployerContact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentor_profile",
+        verbose_name=_("signs in as"),
     )
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
@@ -443,6 +461,8 @@ class MenteeRequest(models.Model):
     location_type = models.CharField(_("lives in"), max_length=10, blank=True)
     availability = models.JSONField(_("availability"), default=list)
     notes = models.TextField(_("what I hope to get from a mentor"), blank=True, max_length=2000)
+    # What the mentor may see of the client's profile besides the first name and this request.
+    shared_fields = models.JSONField(_("shared with my mentor"), default=list, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

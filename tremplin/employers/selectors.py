@@ -83,6 +83,45 @@ def employer_contacts(*, employer: Employer) -> QuerySet[EmployerContact]:
     return EmployerContact.objects.filter(employer=employer).select_related("user")
 
 
+def network_employers_shared(*, agency: Agency) -> QuerySet[Employer]:
+    """Employers of the other agencies of the agency's network that agreed to be shared
+    (consent recorded). Never an agency of another network. The scope is the page's one
+    agency, so this crossing is explicit: the network and the consent are the filter."""
+    return (
+        Employer.objects.with_scopes_disabled()  # type: ignore[attr-defined]
+        .filter(
+            shared_with_network=True,
+            agency__network_id=agency.network_id,
+            agency__is_active=True,
+        )
+        .exclude(agency=agency)
+        .select_related("agency")
+        .order_by("name", "id")
+    )
+
+
+def network_employer_get(*, agency: Agency, employer_id: int) -> Employer:
+    return get_object_or_404(network_employers_shared(agency=agency), pk=employer_id)
+
+
+def employers_usable(*, agency: Agency) -> QuerySet[Employer]:
+    """What the agency's staff may post jobs for or invite to an event: its own employers
+    and those shared with the network (explicit network filter, as above)."""
+    return (
+        Employer.objects.with_scopes_disabled()  # type: ignore[attr-defined]
+        .filter(
+            Q(agency=agency)
+            | Q(
+                shared_with_network=True,
+                agency__network_id=agency.network_id,
+                agency__is_active=True,
+            )
+        )
+        .select_related("agency")
+        .order_by("name", "id")
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Job postings
 
@@ -560,3 +599,55 @@ def mentoring_hours_by_client(
         meetings = meetings.filter(met_on__lte=end)
     rows = meetings.values("match__client_id").annotate(total=Sum("duration_minutes"))
     return {row["match__client_id"]: _hours(row["total"]) for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# A mentor who signs in (linked to an employer contact): only their own mentees
+
+
+def mentor_of_user(*, agency: Agency, user: User | AnonymousUser) -> MentorProfile | None:
+    if not user.is_authenticated:
+        return None
+    return MentorProfile.objects.filter(
+        agency=agency, contact__user=user, contact__agency=agency
+    ).first()
+
+
+def mentees_of_mentor(*, mentor: MentorProfile) -> QuerySet[MentoringMatch]:
+    """The mentor's approved pairs (under way or ended); proposals are staff business."""
+    return (
+        MentoringMatch.objects.filter(
+            agency_id=mentor.agency_id,
+            mentor=mentor,
+            status__in=[MatchStatus.ACTIVE, MatchStatus.ENDED],
+        )
+        .select_related("client", "request")
+        .annotate(minutes=Sum("meetings__duration_minutes"))
+        .order_by("status", "-started_on", "id")
+    )
+
+
+def mentoring_match_get_for_mentor(
+    *, mentor: MentorProfile, mentoring_match_id: int
+) -> MentoringMatch:
+    return get_object_or_404(mentees_of_mentor(mentor=mentor), pk=mentoring_match_id)
+
+
+def mentee_as_seen_by_mentor(*, match: MentoringMatch, language: str) -> list[tuple[Any, str]]:
+    """What a mentor sees of a mentee: the first name, the request (occupation, languages,
+    ways of meeting, availability, notes) and only the profile parts the mentee chose to
+    share with their mentor."""
+    request = match.request
+    client = match.client
+    rows: list[tuple[Any, str]] = [(_("First name"), client.first_name)]
+    title = occupation_title(request.noc_code, language)
+    rows.append(
+        (_("Occupation sought"), f"{title} ({request.noc_code})" if title else request.noc_code)
+    )
+    rows.append((_("Languages"), ", ".join(code.upper() for code in request.languages) or "—"))
+    if request.notes:
+        rows.append((_("What they hope to get from a mentor"), request.notes))
+    fields = [name for name in request.shared_fields if name != ShareableField.NAME]
+    if ShareableField.NAME in request.shared_fields:
+        rows[0] = (_("Name"), f"{client.first_name} {client.last_name}")
+    return rows + shared_profile(client=client, fields=fields, language=language)

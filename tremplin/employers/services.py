@@ -86,7 +86,6 @@ EMPLOYER_FIELDS = (
     "locations",
     "website",
     "description",
-    "shared_with_network",
 )
 
 
@@ -117,6 +116,57 @@ def employer_update(*, employer: Employer, actor: Actor, **fields: Any) -> Emplo
         detail={"fields": changed},
     )
     return employer
+
+
+@transaction.atomic
+def employer_network_share(
+    *, employer: Employer, actor: Actor, consent_by: str, consent_at: datetime | None = None
+) -> Employer:
+    """Share the employer with the other agencies of the network, recording who at the
+    employer agreed and when. Their staff then see it read-only and may invite it to their
+    hiring events or post jobs for it; agencies of other networks never see it."""
+    consent_by = consent_by.strip()
+    if not consent_by:
+        raise ValidationError(
+            {"consent_by": _("Name the person at the employer who agreed to be shared.")}
+        )
+    employer.shared_with_network = True
+    employer.network_consent_by = consent_by[:200]
+    employer.network_consent_at = consent_at or timezone.now()
+    employer.network_consent_recorded_by = _person(actor)
+    employer.save(
+        update_fields=[
+            "shared_with_network",
+            "network_consent_by",
+            "network_consent_at",
+            "network_consent_recorded_by",
+        ]
+    )
+    audit_log(
+        agency=employer.agency,
+        actor=actor,
+        action="employer.network_share",
+        obj=employer,
+        detail={"consent_by": employer.network_consent_by},
+    )
+    return employer
+
+
+@transaction.atomic
+def employer_network_unshare(*, employer: Employer, actor: Actor) -> Employer:
+    """The employer withdrew its agreement: other agencies no longer see it. Their existing
+    postings and event places stay theirs (they were made while the consent held)."""
+    employer.shared_with_network = False
+    employer.save(update_fields=["shared_with_network"])
+    audit_log(agency=employer.agency, actor=actor, action="employer.network_unshare", obj=employer)
+    return employer
+
+
+def _usable_by(employer: Employer, agency: Agency) -> bool:
+    """The agency's own employer, or one shared with consent by an agency of its network."""
+    if employer.agency_id == agency.pk:
+        return True
+    return employer.shared_with_network and employer.agency.network_id == agency.network_id
 
 
 @transaction.atomic
@@ -212,17 +262,28 @@ def _posting_publish_state(posting: JobPosting, publish: bool) -> None:
 
 @transaction.atomic
 def job_posting_create(
-    *, employer: Employer, actor: Actor, publish: bool = True, **fields: Any
+    *,
+    employer: Employer,
+    actor: Actor,
+    publish: bool = True,
+    agency: Agency | None = None,
+    **fields: Any,
 ) -> JobPosting:
-    posting = JobPosting(agency=employer.agency, employer=employer, created_by=_person(actor))
+    """A posting of `agency` (by default the employer's own) for the employer; another
+    agency of the network may post for an employer shared with it (the posting, its
+    candidates and its shortlist stay that agency's)."""
+    agency = agency or employer.agency
+    if not _usable_by(employer, agency):
+        raise ValueError("The employer is not shared with this agency.")
+    posting = JobPosting(agency=agency, employer=employer, created_by=_person(actor))
     for name in POSTING_FIELDS:
         if name in fields:
             setattr(posting, name, fields[name])
-    _check_posting(posting, today=_local_today(employer.agency))
+    _check_posting(posting, today=_local_today(agency))
     _posting_publish_state(posting, publish)
     posting.save()
     audit_log(
-        agency=employer.agency,
+        agency=agency,
         actor=actor,
         action="job_posting.create",
         obj=posting,
@@ -469,8 +530,8 @@ def hiring_event_add_employer(
     table: str = "",
     breakout_url: str = "",
 ) -> EventEmployer:
-    if employer.agency_id != event.agency_id:
-        raise ValueError("The employer and the event belong to different agencies.")
+    if not _usable_by(employer, event.session.agency):
+        raise ValueError("The employer is not shared with the event's agency.")
     session = event.session
     if session.offers_online and not session.offers_in_person and not breakout_url:
         raise ValidationError(
@@ -662,6 +723,7 @@ MENTOR_FIELDS = (
     "availability",
     "capacity",
     "is_active",
+    "contact",
 )
 
 
@@ -675,8 +737,32 @@ def mentor_create(*, agency: Agency, actor: Actor, **fields: Any) -> MentorProfi
         raise ValidationError({"noc_code": _("Enter a NOC 2021 code of five digits.")})
     if mentor.employer is not None and mentor.employer.agency_id != agency.pk:
         raise ValueError("The employer belongs to another agency.")
+    if mentor.contact is not None and mentor.contact.agency_id != agency.pk:
+        raise ValueError("The contact belongs to another agency.")
     mentor.save()
     audit_log(agency=agency, actor=actor, action="mentor.create", obj=mentor)
+    return mentor
+
+
+@transaction.atomic
+def mentor_link_contact(
+    *, mentor: MentorProfile, contact: EmployerContact, actor: Actor
+) -> MentorProfile:
+    """Let the mentor sign in with this employer contact's login (their own mentees only)."""
+    if contact.agency_id != mentor.agency_id:
+        raise ValueError("The contact belongs to another agency.")
+    taken = MentorProfile.objects.filter(contact=contact).exclude(pk=mentor.pk).exists()
+    if taken:
+        raise ValidationError({"contact": _("This login already belongs to another mentor.")})
+    mentor.contact = contact
+    mentor.save(update_fields=["contact"])
+    audit_log(
+        agency=mentor.agency,
+        actor=actor,
+        action="mentor.link_contact",
+        obj=mentor,
+        detail={"contact": contact.pk},
+    )
     return mentor
 
 
@@ -691,6 +777,7 @@ def mentee_request_create(
     availability: Sequence[str] = (),
     location_type: str = "",
     notes: str = "",
+    shared_fields: Sequence[str] = (),
 ) -> MenteeRequest:
     if (
         MenteeRequest.objects.filter(client=client)
@@ -711,6 +798,7 @@ def mentee_request_create(
         availability=list(availability),
         location_type=location_type or client.location_type,
         notes=notes.strip(),
+        shared_fields=_clean_shared(shared_fields),
     )
     audit_log(
         agency=client.agency,

@@ -42,6 +42,9 @@ urlpatterns = [
         name="employer_interest_status",
     ),
     path("employer/events/<int:hiring_event_id>/", views.employer_event, name="employer_event"),
+    # A mentor signed in with an employer contact login
+    path("employer/mentees/", views.mentor_home, name="mentor_home"),
+    path("employer/mentees/<int:mentoring_match_id>/", views.mentor_match, name="mentor_match"),
     # Staff
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/employers/new/", views.staff_employer_create, name="staff_employer_create"),
@@ -50,6 +53,17 @@ urlpatterns = [
         "staff/employers/<int:employer_id>/edit/",
         views.staff_employer_edit,
         name="staff_employer_edit",
+    ),
+    path(
+        "staff/employers/<int:employer_id>/share/",
+        views.staff_employer_share,
+        name="staff_employer_share",
+    ),
+    path("staff/network/", views.staff_network_employers, name="staff_network_employers"),
+    path(
+        "staff/network/<int:employer_id>/",
+        views.staff_network_employer,
+        name="staff_network_employer",
     ),
     path("staff/jobs/new/", views.staff_job_create, name="staff_job_create"),
     path("staff/jobs/<int:job_posting_id>/", views.staff_job, name="staff_job"),

@@ -38,6 +38,7 @@ from tremplin.employers.forms import (
     MeetingForm,
     MenteeRequestForm,
     MentorForm,
+    NetworkShareForm,
     StaffFeedbackForm,
 )
 from tremplin.employers.jsonld import job_posting_jsonld
@@ -293,6 +294,7 @@ def employer_home(request: AgencyRequest) -> HttpResponse:
             "employer": employer,
             "postings": selectors.job_postings_for_employer(employer=employer),
             "events": selectors.hiring_events_for_employer(employer=employer),
+            "mentor": selectors.mentor_of_user(agency=request.agency, user=request.user),
         },
     )
 
@@ -307,7 +309,7 @@ def _posting_form_page(
     employers = (
         None
         if employer is not None or posting is not None
-        else (Employer.objects.filter(agency=request.agency))
+        else selectors.employers_usable(agency=request.agency)
     )
     form = JobPostingForm(request.POST or None, instance=posting, employers=employers)
     if request.method == "POST" and form.is_valid():
@@ -316,7 +318,9 @@ def _posting_form_page(
             owner = employer or form.cleaned_data["employer"]
             saved = form_save(
                 form,
-                lambda: services.job_posting_create(employer=owner, actor=request.user, **fields),
+                lambda: services.job_posting_create(
+                    employer=owner, agency=request.agency, actor=request.user, **fields
+                ),
             )
         else:
             saved = form_save(
@@ -446,6 +450,73 @@ def employer_event(request: AgencyRequest, hiring_event_id: int) -> HttpResponse
 
 
 # ---------------------------------------------------------------------------------------------
+# A mentor signed in with their employer contact login: their own mentees only
+
+
+def _mentor_or_404(request: AgencyRequest) -> Any:
+    mentor = selectors.mentor_of_user(agency=request.agency, user=request.user)
+    if mentor is None:
+        raise Http404
+    return mentor
+
+
+@agency_view(perm=Perm.EMPLOYER_AREA)
+def mentor_home(request: AgencyRequest) -> HttpResponse:
+    mentor = _mentor_or_404(request)
+    return render(
+        request,
+        "employers/mentor_home.html",
+        {"mentor": mentor, "matches": selectors.mentees_of_mentor(mentor=mentor)},
+    )
+
+
+@agency_view(perm=Perm.EMPLOYER_AREA)
+def mentor_match(request: AgencyRequest, mentoring_match_id: int) -> HttpResponse:
+    mentor = _mentor_or_404(request)
+    match = selectors.mentoring_match_get_for_mentor(
+        mentor=mentor, mentoring_match_id=mentoring_match_id
+    )
+    meeting_form = MeetingForm(request.POST if "log_meeting" in request.POST else None)
+    feedback_form = FeedbackForm(request.POST if "give_feedback" in request.POST else None)
+    if request.method == "POST":
+        saved = None
+        if "log_meeting" in request.POST and meeting_form.is_valid():
+            saved = form_save(
+                meeting_form,
+                lambda: services.mentoring_meeting_log(
+                    match=match, actor=request.user, **meeting_form.cleaned_data
+                ),
+            )
+        elif "give_feedback" in request.POST and feedback_form.is_valid():
+            saved = form_save(
+                feedback_form,
+                lambda: services.mentoring_feedback_give(
+                    match=match,
+                    actor=request.user,
+                    side=FeedbackSide.MENTOR,
+                    **feedback_form.cleaned_data,
+                ),
+            )
+        if saved is not None:
+            messages.success(request, _("Saved. Thank you."))
+            return _redirect("mentor_match", request, mentoring_match_id=match.pk)
+    return render(
+        request,
+        "employers/mentor_match.html",
+        {
+            "match": match,
+            "mentee": selectors.mentee_as_seen_by_mentor(
+                match=match, language=get_language() or "en"
+            ),
+            "meetings": selectors.mentoring_meetings(match=match),
+            "feedback": match.feedback.filter(side=FeedbackSide.MENTOR),
+            "meeting_form": meeting_form,
+            "feedback_form": feedback_form,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Staff
 
 
@@ -523,8 +594,48 @@ def staff_employer(request: AgencyRequest, employer_id: int) -> HttpResponse:
             "contacts": selectors.employer_contacts(employer=employer),
             "postings": selectors.job_postings_for_employer(employer=employer),
             "form": form,
+            "share_form": NetworkShareForm(),
         },
     )
+
+
+@agency_view(perm=Perm.EMPLOYERS_MANAGE)
+def staff_employer_share(request: AgencyRequest, employer_id: int) -> HttpResponse:
+    employer = selectors.employer_get(agency=request.agency, employer_id=employer_id)
+    form = NetworkShareForm(request.POST or None)
+    if request.method == "POST" and "unshare" in request.POST:
+        services.employer_network_unshare(employer=employer, actor=request.user)
+        messages.success(request, _("The employer is no longer shared with the network."))
+        return _redirect("staff_employer", request, employer_id=employer.pk)
+    if request.method == "POST" and form.is_valid():
+        shared = form_save(
+            form,
+            lambda: services.employer_network_share(
+                employer=employer, actor=request.user, consent_by=form.cleaned_data["consent_by"]
+            ),
+        )
+        if shared is not None:
+            messages.success(request, _("Shared with the other agencies of the network."))
+            return _redirect("staff_employer", request, employer_id=employer.pk)
+    return render(
+        request, "employers/staff/employer_share.html", {"employer": employer, "form": form}
+    )
+
+
+@agency_view(perm=Perm.STAFF_AREA)
+def staff_network_employers(request: AgencyRequest) -> HttpResponse:
+    return render(
+        request,
+        "employers/staff/network_employers.html",
+        {"employers": selectors.network_employers_shared(agency=request.agency)},
+    )
+
+
+@agency_view(perm=Perm.STAFF_AREA)
+def staff_network_employer(request: AgencyRequest, employer_id: int) -> HttpResponse:
+    """Read-only: an employer of another agency of the network that agreed to be shared."""
+    employer = selectors.network_employer_get(agency=request.agency, employer_id=employer_id)
+    return render(request, "employers/staff/network_employer.html", {"employer": employer})
 
 
 @agency_view(perm=Perm.EMPLOYERS_MANAGE)

@@ -12,6 +12,7 @@ commit leaves the row "in doubt", and the next worker asks before sending again.
 """
 
 import json
+import os
 import re
 import threading
 import time
@@ -100,15 +101,27 @@ class FileAdapter:
         }
         if subject:
             line["subject"] = subject
+        if extra.get("content_sid"):  # what a provider would get: an approved template
+            line["template"] = extra["content_sid"]
         data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
-        path = self.path
         with self._lock:
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True, exist_ok=True)
             # One write() on an O_APPEND file: lines of concurrent workers never interleave.
-            with open(path, "ab", buffering=0) as outbox:
-                outbox.write(data)
+            os.write(self._descriptor(), data)
         return message_id
+
+    _descriptors: dict[str, int] = {}
+
+    def _descriptor(self) -> int:
+        """The outbox file, opened once per process (opening it per message cost more than
+        the write); reopened when it was moved or deleted."""
+        path = os.path.join(settings.MESSAGING_OUTBOX_DIR, f"{self.channel}.jsonl")
+        descriptor = self._descriptors.get(path)
+        if descriptor is not None and os.path.exists(path):
+            return descriptor
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._descriptors[path] = descriptor
+        return descriptor
 
     def lookup(self, key: str) -> str | None:
         if not key or not self.path.exists():
@@ -132,12 +145,21 @@ def _twilio_temporary(error: Exception) -> bool:
     return status is None or status == 429 or status >= 500
 
 
+def whatsapp_template(message_type: str) -> str:
+    """The approved WhatsApp template (Twilio content SID) for this type; "" when none.
+
+    `TWILIO_WHATSAPP_TEMPLATES` names one per type; `TWILIO_WHATSAPP_CONTENT_SID` serves the
+    types not listed. The rendered text is the template's variable {{1}}.
+    """
+    templates: dict[str, str] = getattr(settings, "TWILIO_WHATSAPP_TEMPLATES", {})
+    return str(templates.get(message_type) or getattr(settings, "TWILIO_WHATSAPP_CONTENT_SID", ""))
+
+
 class TwilioAdapter:
     """SMS or WhatsApp through Twilio's REST API (WhatsApp numbers carry a "whatsapp:" prefix).
 
-    WhatsApp messages a business starts must use an approved template: when
-    `TWILIO_WHATSAPP_CONTENT_SID` is set, notifications go out through that content template
-    with the rendered text as its variable {{1}}; replies (staff_reply) stay free text.
+    Outside WhatsApp's 24-hour window the outbox passes `content_sid` (an approved template,
+    see `whatsapp_template`): the rendered text goes as its variable {{1}}; otherwise free text.
     """
 
     def __init__(self, channel: str) -> None:
@@ -162,8 +184,8 @@ class TwilioAdapter:
             "to": f"{self.prefix}{to}",
             "from_": f"{self.prefix}{settings.TWILIO_FROM_NUMBER}",
         }
-        content_sid = getattr(settings, "TWILIO_WHATSAPP_CONTENT_SID", "")
-        if self.prefix and content_sid and extra.get("message_type") not in ("", "staff_reply"):
+        content_sid = extra.get("content_sid", "")
+        if self.prefix and content_sid:
             options["content_sid"] = content_sid
             options["content_variables"] = json.dumps({"1": text})
         else:
@@ -187,7 +209,11 @@ class TwilioAdapter:
 
 
 class EmailAdapter:
-    """Email through Django's configured EMAIL_BACKEND (SMTP, or django-anymail's providers)."""
+    """Email through Django's configured EMAIL_BACKEND (SMTP, or django-anymail's providers).
+
+    With an anymail backend the provider's message id is returned, so that its delivery
+    webhooks (delivered, bounced, complained) find the message (services.email_event_apply).
+    """
 
     channel: str = Channel.EMAIL
 
@@ -196,21 +222,30 @@ class EmailAdapter:
     ) -> str:
         import smtplib
 
+        from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
         from django.utils import translation
         from django.utils.translation import gettext as _
 
         if not subject:
             with translation.override(language):
                 subject = _("A message from your employment agency")
-        message_id = f"email-{uuid.uuid4().hex}"
         email = EmailMessage(subject, text, None, [to], headers={"X-Tremplin-Key": key})
+        email.metadata = {"tremplin_key": key}  # type: ignore[attr-defined]  # anymail sends it
         try:
             email.send()
-        except smtplib.SMTPRecipientsRefused as error:
+        except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused) as error:
             raise AdapterError(str(error)[:400]) from error
-        except OSError as error:
+        except AnymailAPIError as error:
+            status = error.status_code or 0
+            raise AdapterError(
+                str(error)[:400], permanent=400 <= status < 500 and status != 429
+            ) from error
+        except (OSError, AnymailError) as error:
             raise AdapterError(str(error)[:400], permanent=False) from error
-        return message_id
+        status = getattr(email, "anymail_status", None)
+        if status is not None and status.message_id is not None:
+            return str(status.message_id)[:100]
+        return f"email-{uuid.uuid4().hex}"
 
     def lookup(self, key: str) -> str | None:
         return None

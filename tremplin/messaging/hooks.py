@@ -81,22 +81,48 @@ def _registrations(ids):
     )
 
 
-def on_registration_created(registration_id: int) -> None:
-    from tremplin.programs.models import RegistrationStatus
+def on_registration_created() -> None:
+    """Ask a worker to tell the people just registered. The registration row carries
+    `notice_pending`, so the message is made off the request (a registration rush spends its
+    time on seats, not on templates) and a lost task only delays it to the next tick."""
+    from tremplin.messaging.tasks import send_registration_notices
 
+    send_registration_notices()
+
+
+def registration_notices_send(*, limit: int = 500) -> int:
+    """Confirmed or waitlisted: tell each person whose registration has a pending notice, once
+    (a conditional UPDATE claims the row in the same transaction as the message)."""
+    from tremplin.programs.models import Registration, RegistrationStatus
+
+    sent = 0
     with scopes_disabled():
-        for registration in _registrations([registration_id]):
-            message_type = (
-                MessageType.WAITLISTED
-                if registration.status == RegistrationStatus.WAITLISTED
-                else MessageType.REGISTRATION_CONFIRMED
-            )
-            notify(
-                message_type=message_type,
-                client=registration.client,
-                context=_context(registration),
-                ref=f"registration:{registration.pk}",
-            )
+        pending = list(
+            Registration.objects.filter(notice_pending=True)
+            .select_related("session__location", "client__agency")
+            .order_by("id")[:limit]
+        )
+        for registration in pending:
+            with transaction.atomic():
+                claimed = Registration.objects.filter(
+                    pk=registration.pk, notice_pending=True
+                ).update(notice_pending=False)
+                if not claimed or registration.status == RegistrationStatus.CANCELLED:
+                    continue
+                message_type = (
+                    MessageType.WAITLISTED
+                    if registration.status == RegistrationStatus.WAITLISTED
+                    else MessageType.REGISTRATION_CONFIRMED
+                )
+                sent += len(
+                    notify(
+                        message_type=message_type,
+                        client=registration.client,
+                        context=_context(registration),
+                        ref=f"registration:{registration.pk}",
+                    )
+                )
+    return sent
 
 
 def on_registrations_promoted(registration_ids: list[int]) -> None:

@@ -185,6 +185,31 @@ class OptOut(models.Model):
         return f"{self.channel} {self.address}"
 
 
+class InboundContact(models.Model):
+    """When a person last wrote to us from an address on a channel.
+
+    WhatsApp lets a business send free text only within 24 hours of the person's last message
+    (its customer-service window); after that, only approved templates (outbox.deliver).
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    last_inbound_at = models.DateTimeField()
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "channel", "address"], name="inbound_contact_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address}: {self.last_inbound_at:%Y-%m-%d %H:%M}"
+
+
 class MessageTemplate(models.Model):
     """An agency's text for one type in one language (adds languages, or rewords EN/FR)."""
 

@@ -20,6 +20,7 @@ State machine of `OutboundMessage.status`:
 """
 
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -31,8 +32,14 @@ from django.db import connection, transaction
 from django.db.models import Case, F, When
 from django_scopes import scopes_disabled
 
+from tremplin.agencies.models import Agency
 from tremplin.messaging import clock
-from tremplin.messaging.adapters import AdapterError, address_problem, get_adapter
+from tremplin.messaging.adapters import (
+    AdapterError,
+    address_problem,
+    get_adapter,
+    whatsapp_template,
+)
 from tremplin.messaging.message_types import MessageType
 from tremplin.messaging.models import (
     DUE_STATUSES,
@@ -53,6 +60,8 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 QUIET_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+# WhatsApp's customer-service window: free text within 24 h of the person's last message.
+WHATSAPP_WINDOW = timedelta(hours=24)
 REMINDER_TYPES = (MessageType.SESSION_REMINDER_24H, MessageType.SESSION_REMINDER_1H)
 
 
@@ -97,6 +106,21 @@ def _client_zones(messages: list[OutboundMessage]) -> dict[int, str]:
     )
 
 
+def _whatsapp_windows(messages: list[OutboundMessage]) -> dict[tuple[int, str], datetime]:
+    """{(agency id, number): the person's last WhatsApp message} for the batch (one query)."""
+    from tremplin.messaging.models import InboundContact
+
+    numbers = {message.to for message in messages if message.channel == Channel.WHATSAPP}
+    if not numbers:
+        return {}
+    return {
+        (agency_id, address): last
+        for agency_id, address, last in InboundContact.objects.filter(
+            channel=Channel.WHATSAPP, address__in=numbers
+        ).values_list("agency_id", "address", "last_inbound_at")
+    }
+
+
 @dataclass
 class Outcome:
     status: str
@@ -131,10 +155,16 @@ def claim(*, limit: int = BATCH_SIZE, pk: int | None = None) -> tuple[str, list[
             attempts=Case(When(in_doubt=True, then=F("attempts")), default=F("attempts") + 1),
         )
         claimed = list(
-            OutboundMessage.objects.filter(pk__in=ids, claim_token=token)
-            .select_related("agency")
-            .defer("agency__name", "error", "fallback_channels", "dedupe_key")
+            OutboundMessage.objects.filter(pk__in=ids, claim_token=token).defer(
+                "error", "dedupe_key"
+            )
         )
+        # Each agency once for the batch (its zone and slug), not one per row.
+        agencies = Agency.objects.only("pk", "slug", "time_zone").in_bulk(
+            {message.agency_id for message in claimed}
+        )
+    for message in claimed:
+        message.agency = agencies[message.agency_id]
     return token, claimed
 
 
@@ -196,6 +226,7 @@ def deliver(
     consents: dict,
     registrations: dict,
     zones: dict[int, str] | None = None,
+    windows: dict[tuple[int, str], datetime] | None = None,
 ) -> Outcome:
     key = message.idempotency_key
     try:
@@ -210,10 +241,11 @@ def deliver(
                 "already accepted by the provider (same idempotency key)",
                 provider_id,
             )
-    if (
-        message.client_id is not None
-        and message.message_type != MessageType.STAFF_REPLY
-        and not consents.get((message.client_id, message.channel), False)
+    # A staff reply answers the person's own message: it needs no consent record, but a
+    # withdrawal made since it was queued (STOP) still stops it.
+    replying = message.message_type == MessageType.STAFF_REPLY
+    if message.client_id is not None and not consents.get(
+        (message.client_id, message.channel), replying
     ):
         return Outcome(
             OutboundStatus.SKIPPED, "no consent for this channel", fallback=True, attempted=False
@@ -234,6 +266,19 @@ def deliver(
     problem = address_problem(message.channel, message.to)
     if problem:
         return Outcome(OutboundStatus.FAILED, problem, fallback=True, attempted=False)
+    content_sid, detail = "", ""
+    if message.channel == Channel.WHATSAPP:
+        last = (windows or {}).get((message.agency_id, message.to))
+        if last is None or now - last >= WHATSAPP_WINDOW:
+            content_sid = whatsapp_template(message.message_type)
+            if not content_sid:
+                return Outcome(
+                    OutboundStatus.FAILED,
+                    "outside WhatsApp's 24-hour window and no approved template for this type",
+                    fallback=True,
+                    attempted=False,
+                )
+            detail = f"outside WhatsApp's 24-hour window: approved template {content_sid}"
     try:
         provider_id = adapter.send(
             to=message.to,
@@ -243,6 +288,7 @@ def deliver(
             key=key,
             message_type=message.message_type,
             status_callback=_status_callback(message),
+            content_sid=content_sid,
         )
     except AdapterError as error:
         if not error.permanent and message.attempts < MAX_ATTEMPTS:
@@ -261,7 +307,7 @@ def deliver(
                 send_after=now + RETRY_DELAYS[max(message.attempts - 1, 0)],
             )
         return Outcome(OutboundStatus.FAILED, f"{type(error).__name__}: {error}", fallback=True)
-    return Outcome(OutboundStatus.SENT, provider_id=provider_id)
+    return Outcome(OutboundStatus.SENT, detail, provider_id=provider_id)
 
 
 def _status_callback(message: OutboundMessage) -> str:
@@ -276,7 +322,7 @@ def record(token: str, results: list[tuple[OutboundMessage, Outcome]]) -> list[O
     from tremplin.messaging.services import message_fallback
 
     now = clock.now()
-    events = []
+    events: list[tuple[int, int, str, str]] = []
     fallbacks = []
     with scopes_disabled(), transaction.atomic():
         held = OutboundMessage.objects.filter(
@@ -292,16 +338,8 @@ def record(token: str, results: list[tuple[OutboundMessage, Outcome]]) -> list[O
             for message, outcome in results
             if message.pk in mine and outcome.status == OutboundStatus.SENT
         ]
-        if sent:  # the common case: one UPDATE for the batch, then each provider id
-            OutboundMessage.objects.filter(pk__in=[message.pk for message, _ in sent]).update(
-                status=OutboundStatus.SENT, claim_token="", in_doubt=False, error="", sent_at=now
-            )
-            table = connection.ops.quote_name(OutboundMessage._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET provider_message_id = %s WHERE id = %s",  # noqa: S608
-                    [(outcome.provider_id[:100], message.pk) for message, outcome in sent],
-                )
+        if sent:  # the common case: one statement for the batch (UPDATE … FROM VALUES)
+            _mark_sent([(m.pk, outcome.provider_id[:100]) for m, outcome in sent], now)
         for message, outcome in results:
             if message.pk not in mine:
                 continue
@@ -318,21 +356,57 @@ def record(token: str, results: list[tuple[OutboundMessage, Outcome]]) -> list[O
                     fields["attempts"] = max(message.attempts - 1, 0)
                 OutboundMessage.objects.filter(pk=message.pk).update(**fields)
             events.append(
-                MessageEvent(
-                    agency_id=message.agency_id,
-                    message=message,
-                    status=outcome.status,
-                    detail=(outcome.detail or f"attempt {message.attempts}")[:300],
-                    at=now,
+                (
+                    message.agency_id,
+                    message.pk,
+                    outcome.status,
+                    (outcome.detail or f"attempt {message.attempts}")[:300],
                 )
             )
             if outcome.fallback and message.fallback_channels:
                 message.status, message.error = outcome.status, outcome.detail[:500]
                 fallbacks.append(message)
-        MessageEvent.objects.bulk_create(events)
+        _insert_events(events, now)
         for message in fallbacks:
             message_fallback(message=message)
     return fallbacks
+
+
+# Sent rows and their history are written in one statement each per batch, not through the
+# ORM row by row: on PostgreSQL each row was a round trip, on SQLite the ORM's CPU dominated.
+
+
+def _mark_sent(rows: list[tuple[int, str]], at: datetime) -> None:
+    """(message id, provider id) rows: sent now (UPDATE … FROM, SQLite ≥ 3.33 and PostgreSQL)."""
+    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, provider_id) AS (VALUES {values}) "  # noqa: S608
+            f"UPDATE {table} SET status = %s, claim_token = '', in_doubt = %s, error = '', "
+            f"sent_at = %s, provider_message_id = v.provider_id FROM v WHERE {table}.id = v.id",
+            [
+                *(value for row in rows for value in row),
+                OutboundStatus.SENT,
+                False,
+                connection.ops.adapt_datetimefield_value(at),
+            ],
+        )
+
+
+def _insert_events(events: list[tuple[int, int, str, str]], at: datetime) -> None:
+    """The batch's status history: (agency id, message id, status, detail) rows."""
+    if not events:
+        return
+    table = connection.ops.quote_name(MessageEvent._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value(at)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(events))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, message_id, status, detail, at) "  # noqa: S608
+            f"VALUES {values}",
+            [value for event in events for value in (*event, moment)],
+        )
 
 
 def run_batch(*, limit: int = BATCH_SIZE, pk: int | None = None) -> int:
@@ -344,10 +418,18 @@ def run_batch(*, limit: int = BATCH_SIZE, pk: int | None = None) -> int:
         consents = _consents(claimed)
         registrations = _registrations(claimed)
         zones = _client_zones(claimed)
+        windows = _whatsapp_windows(claimed)
     results = [
         (
             message,
-            deliver(message, now=now, consents=consents, registrations=registrations, zones=zones),
+            deliver(
+                message,
+                now=now,
+                consents=consents,
+                registrations=registrations,
+                zones=zones,
+                windows=windows,
+            ),
         )
         for message in claimed
     ]
@@ -382,6 +464,24 @@ def sweep() -> int:
         )
     log.warning("messaging: %d message(s) taken back from stopped workers", len(stuck))
     return len(stuck)
+
+
+_pump_wake: threading.Event | None = None
+
+
+def pump_started() -> threading.Event:
+    """This process runs the worker's pump: "look now" tasks set the returned event."""
+    global _pump_wake
+    _pump_wake = threading.Event()
+    return _pump_wake
+
+
+def wake_pump() -> bool:
+    """Wake this process's pump; False when there is none (the caller drains itself)."""
+    if _pump_wake is None:
+        return False
+    _pump_wake.set()
+    return True
 
 
 def drain(*, max_seconds: float = 20.0, batch: int | None = None) -> int:

@@ -61,6 +61,18 @@ def preference_matrix(*, client: Client) -> dict[str, dict[str, bool]]:
     }
 
 
+def channels_reachable(*, client: Client) -> set[str]:
+    """The channels messaging may use for this client: consent given and an address on file."""
+    from tremplin.clients.selectors import consent_allows
+
+    addresses = {"sms": client.phone, "whatsapp": client.phone, "email": client.email}
+    return {
+        channel
+        for channel, address in addresses.items()
+        if address and consent_allows(client=client, purpose=f"contact_{channel}")
+    }
+
+
 def preference_time_zone(*, client: Client) -> str:
     preference = MessagingPreference.objects.filter(client=client).only("time_zone").first()
     return preference.time_zone if preference else ""

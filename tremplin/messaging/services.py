@@ -3,8 +3,9 @@
 `notify()` is the entry point: a message type, a client and a context — never a channel or a
 text. It picks the channel, checks consent and the client's choices, renders the text in the
 client's language, applies quiet hours, and queues an `OutboundMessage` that a worker sends
-after the transaction commits (tremplin/messaging/outbox.py). `message_send()` is the older
-free-text entry point (staff replies), kept for its callers.
+after the transaction commits (tremplin/messaging/outbox.py). Staff replies after the
+assistant's hand-off use `notify("staff_reply", reply_to=…)`. `message_send()` is the older
+free-text entry point, kept for its callers (surveys' bulk invitations).
 """
 
 import unicodedata
@@ -30,6 +31,7 @@ from tremplin.messaging.message_types import KIND_OF_TYPE, MessageKind, MessageT
 from tremplin.messaging.models import (
     DUE_STATUSES,
     Channel,
+    InboundContact,
     MessageEvent,
     MessageTemplate,
     MessagingPreference,
@@ -92,15 +94,24 @@ def client_time_zone(client: Client) -> ZoneInfo:
     return _zone((preference.time_zone if preference else "") or client.agency.time_zone)
 
 
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where a person wrote to us from: the answer goes back there first."""
+
+    channel: str
+    address: str
+
+
 @dataclass
 class _Facts:
     """What notify needs to know about each client, read in a few queries for many clients."""
 
     consents: dict[int, dict[str, bool]]
     preferences: dict[int, MessagingPreference]
+    opted_out: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
-    def read(cls, clients: Sequence[Client]) -> "_Facts":
+    def read(cls, clients: Sequence[Client], replies: Sequence[ReplyTo] = ()) -> "_Facts":
         from tremplin.clients.models import ConsentRecord
 
         ids = [client.pk for client in clients]
@@ -118,22 +129,47 @@ class _Facts:
             preference.client_id: preference
             for preference in MessagingPreference.objects.filter(client_id__in=ids)
         }
-        return cls(consents, preferences)
+        opted_out: set[tuple[str, str]] = set()
+        if replies:
+            opted_out = set(
+                OptOut.objects.filter(address__in=[reply.address for reply in replies]).values_list(
+                    "channel", "address"
+                )
+            )
+        return cls(consents, preferences, opted_out)
 
-    def zone(self, client: Client) -> ZoneInfo:
-        preference = self.preferences.get(client.pk)
-        return _zone((preference.time_zone if preference else "") or client.agency.time_zone)
+    def zone(self, client: Client | None, agency: Agency) -> ZoneInfo:
+        preference = self.preferences.get(client.pk) if client is not None else None
+        return _zone((preference.time_zone if preference else "") or agency.time_zone)
 
-    def plan(self, client: Client, message_type: str) -> tuple[list[str], list[str]]:
+    def plan(
+        self, client: Client | None, message_type: str, reply_to: ReplyTo | None = None
+    ) -> tuple[list[str], list[str]]:
         """(channels to try in order, reasons why the others cannot be used)."""
         kind = KIND_OF_TYPE.get(message_type)
-        preference = self.preferences.get(client.pk)
+        preference = self.preferences.get(client.pk) if client is not None else None
         disabled = set(preference.disabled) if preference else set()
-        consents = self.consents.get(client.pk, {})
+        consents = self.consents.get(client.pk, {}) if client is not None else {}
+        usable: list[str] = []
+        reasons: list[str] = []
+        if reply_to is not None:
+            # Answering what the person wrote on this channel is not unsolicited (no consent
+            # record needed), unless they withdrew it there (STOP, or on their file).
+            if reply_to.channel not in SENDABLE_CHANNELS:
+                reasons.append(f"{reply_to.channel}: cannot be sent to")
+            elif (reply_to.channel, reply_to.address) in self.opted_out or consents.get(
+                f"contact_{reply_to.channel}"
+            ) is False:
+                reasons.append(f"{reply_to.channel}: consent withdrawn")
+            else:
+                usable.append(reply_to.channel)
+        if client is None:
+            return usable, reasons
         order = [channel for channel in client.preferred_channels if channel in SENDABLE_CHANNELS]
         order += [channel for channel in DEFAULT_ORDER if channel not in order]
-        usable, reasons = [], []
         for channel in order:
+            if reply_to is not None and channel == reply_to.channel:
+                continue
             if not consents.get(f"contact_{channel}"):
                 reasons.append(f"{channel}: no consent")
             elif not _address_of(client, channel):
@@ -163,34 +199,42 @@ def _schedule(
 def notify(
     *,
     message_type: str,
-    client: Client,
+    client: Client | None,
     context: Mapping[str, object] | None = None,
     urgent: bool = False,
     send_at: datetime | None = None,
     ref: str = "",
     dedupe_key: str = "",
     actor: User | None = None,
+    reply_to: ReplyTo | None = None,
+    agency: Agency | None = None,
 ) -> list[OutboundMessage]:
     """Tell `client` something of type `message_type` on the best channel they allow.
 
-    Returns the rows created: one queued (or deferred) message, or one skipped message with
-    the reason when no channel may be used; [] when `dedupe_key` was already used.
+    `reply_to`: the person wrote to us there (a staff reply): that channel and address come
+    first, then the client's own channels; `client` may then be None (an unknown number), with
+    `agency` given. Returns the rows created: one queued (or deferred) message, or one skipped
+    message with the reason when no channel may be used; [] when `dedupe_key` was already used.
     """
     return notify_many(
         message_type=message_type,
-        recipients=[Recipient(client, context or {}, ref=ref, dedupe_key=dedupe_key)],
+        recipients=[
+            Recipient(client, context or {}, ref=ref, dedupe_key=dedupe_key, reply_to=reply_to)
+        ],
         urgent=urgent,
         send_at=send_at,
         actor=actor,
+        agency=agency,
     )
 
 
 @dataclass
 class Recipient:
-    client: Client
+    client: Client | None  # None only for a reply to an unknown address (`reply_to`)
     context: Mapping[str, object] = field(default_factory=dict)
     ref: str = ""
     dedupe_key: str = ""
+    reply_to: ReplyTo | None = None
 
 
 @transaction.atomic
@@ -201,6 +245,7 @@ def notify_many(
     urgent: bool = False,
     send_at: datetime | None = None,
     actor: User | None = None,
+    agency: Agency | None = None,
 ) -> list[OutboundMessage]:
     """`notify` for many clients of one agency at once (a cohort, a session's registrants):
     the same rules, in a handful of queries whatever the number of people."""
@@ -208,8 +253,13 @@ def notify_many(
         raise ValueError(f"Unknown message type {message_type!r}.")
     if not recipients:
         return []
-    agency = recipients[0].client.agency
-    if any(recipient.client.agency_id != agency.pk for recipient in recipients):
+    if any(r.client is None and r.reply_to is None for r in recipients):
+        raise ValueError("notify_many: a recipient without a client needs reply_to.")
+    first = next((r.client for r in recipients if r.client is not None), None)
+    agency = agency or (first.agency if first is not None else None)
+    if agency is None or any(
+        r.client is not None and r.client.agency_id != agency.pk for r in recipients
+    ):
         raise ValueError("notify_many: every recipient must belong to the same agency.")
     keys = [recipient.dedupe_key for recipient in recipients if recipient.dedupe_key]
     used = (
@@ -222,20 +272,25 @@ def notify_many(
         else set()
     )
     recipients = [r for r in recipients if not r.dedupe_key or r.dedupe_key not in used]
-    facts = _Facts.read([recipient.client for recipient in recipients])
+    facts = _Facts.read(
+        [r.client for r in recipients if r.client is not None],
+        [r.reply_to for r in recipients if r.reply_to is not None],
+    )
     templates = Templates(agency=agency, message_type=message_type)
     now = clock.now()
     at = max(send_at, now) if send_at is not None else now
     messages: list[OutboundMessage] = []
     details: dict[int, str] = {}
     for recipient in recipients:
-        client = recipient.client
-        zone = facts.zone(client)
-        language = templates.language_for(client.preferred_language)
-        values = {"first_name": client.first_name}
+        client, reply_to = recipient.client, recipient.reply_to
+        zone = facts.zone(client, agency)
+        language = templates.language_for(
+            client.preferred_language if client is not None else agency.default_language
+        )
+        values = {"first_name": client.first_name if client is not None else ""}
         values.update(context_strings(recipient.context, zone=zone, language=language))
         subject, text = templates.render(language, values)
-        channels, reasons = facts.plan(client, message_type)
+        channels, reasons = facts.plan(client, message_type, reply_to)
         message = OutboundMessage(
             agency=agency,
             client=client,
@@ -250,15 +305,23 @@ def notify_many(
         )
         if channels:
             message.channel = channels[0]
-            message.to = _address_of(client, channels[0])
+            message.to = (
+                reply_to.address
+                if reply_to is not None and channels[0] == reply_to.channel
+                else _address_of(client, channels[0])  # type: ignore[arg-type]
+            )
             message.fallback_channels = channels[1:]
             message.status, message.send_after, detail = _schedule(
                 channel=message.channel, urgent=urgent, at=at, zone=zone
             )
         else:
-            message.channel = next(
-                (c for c in client.preferred_channels if c in SENDABLE_CHANNELS), ""
+            preferred = client.preferred_channels if client is not None else []
+            message.channel = (
+                reply_to.channel
+                if reply_to is not None
+                else next((c for c in preferred if c in SENDABLE_CHANNELS), "")
             )
+            message.to = reply_to.address if reply_to is not None else ""
             message.status, message.send_after = OutboundStatus.SKIPPED, now
             detail = message.error = ("no channel may be used: " + "; ".join(reasons))[:500]
         messages.append(message)
@@ -626,10 +689,99 @@ def inbound_opt_out(*, agency: Agency, channel: str, phone: str, body: str) -> s
         ) % {"agency": agency.name}
 
 
+def inbound_record(*, agency: Agency, channel: str, address: str) -> None:
+    """The person at `address` wrote to us on `channel` now: on WhatsApp this opens the
+    24-hour window in which free text may be sent to them (called by the inbound webhook)."""
+    if channel != Channel.WHATSAPP or not address:
+        return
+    InboundContact.objects.update_or_create(
+        agency=agency,
+        channel=channel,
+        address=address[:254],
+        defaults={"last_inbound_at": clock.now()},
+    )
+
+
 # ---- delivery-status callbacks ----------------------------------------------------------------
 
 DELIVERED_STATUSES = frozenset({"delivered", "read"})
 FAILED_STATUSES = frozenset({"undelivered", "failed"})
+# django-anymail's normalised event types (anymail.signals.EventType) that change a message.
+EMAIL_FAILED_EVENTS = frozenset({"bounced", "rejected", "failed"})
+EMAIL_OPT_OUT_EVENTS = frozenset({"complained", "unsubscribed"})
+
+
+@transaction.atomic
+def email_event_apply(
+    *, provider_message_id: str, event_type: str, reason: str = "", description: str = ""
+) -> bool:
+    """An email provider's delivery report, through django-anymail, applied once.
+
+    delivered → delivered; bounced / rejected / failed → failed with the reason, then the next
+    channel; complained / unsubscribed → consent for email withdrawn at once and pending emails
+    to that address skipped (as STOP does for SMS). False: duplicate, unknown or ignored.
+    """
+    from tremplin.clients.selectors import consent_allows
+    from tremplin.clients.services import consent_withdraw
+
+    if event_type not in {"delivered"} | EMAIL_FAILED_EVENTS | EMAIL_OPT_OUT_EVENTS:
+        return False  # opens and clicks are not tracked; deferrals change nothing
+    message = (
+        OutboundMessage.objects.select_for_update(of=("self",))
+        .filter(channel=Channel.EMAIL, provider_message_id=provider_message_id[:100])
+        .select_related("agency", "client")
+        .first()
+    )
+    if message is None or not provider_message_id:
+        return False
+    try:
+        with transaction.atomic():
+            ProviderCallback.objects.create(
+                agency=message.agency,
+                provider_message_id=message.provider_message_id,
+                status=event_type[:20],
+            )
+    except IntegrityError:
+        return False  # the provider posted the same event again
+    why = ", ".join(part for part in (reason, description) if part)[:200]
+    detail = f"provider: {event_type}" + (f" ({why})" if why else "")
+    if event_type == "delivered" and message.status == OutboundStatus.SENT:
+        message.status, message.delivered_at = OutboundStatus.DELIVERED, clock.now()
+        message.save(update_fields=["status", "delivered_at"])
+    elif event_type in EMAIL_FAILED_EVENTS and message.status in (
+        OutboundStatus.SENT,
+        OutboundStatus.DELIVERED,
+    ):
+        message.status = OutboundStatus.FAILED
+        message.error = f"the provider could not deliver it ({event_type}: {why or '?'})"[:500]
+        message.save(update_fields=["status", "error"])
+        _event(message, OutboundStatus.FAILED, detail)
+        message_fallback(message=message)
+        return True
+    elif event_type in EMAIL_OPT_OUT_EVENTS:
+        client = message.client
+        if client is not None and consent_allows(client=client, purpose="contact_email"):
+            consent_withdraw(client=client, purpose="contact_email", actor=None)
+        OptOut.objects.get_or_create(
+            agency=message.agency, channel=Channel.EMAIL, address=message.to
+        )
+        pending = OutboundMessage.objects.filter(
+            agency=message.agency, channel=Channel.EMAIL, to=message.to, status__in=DUE_STATUSES
+        )
+        for other in pending:
+            other.status, other.error = OutboundStatus.SKIPPED, f"the person {event_type}"
+            other.save(update_fields=["status", "error"])
+            _event(other, OutboundStatus.SKIPPED, other.error)
+        audit_log(
+            agency=message.agency,
+            actor=None,
+            action="messaging.opt_out",
+            client_id=message.client_id,
+            detail={"channel": Channel.EMAIL, "event": event_type},
+        )
+        detail += "; consent for email withdrawn"
+    _event(message, event_type, detail)
+    return True
 
 
 @transaction.atomic

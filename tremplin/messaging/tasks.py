@@ -13,13 +13,23 @@ from tremplin.messaging import outbox
 
 @db_task()
 def drain_outbox() -> None:
-    outbox.drain()
+    # In `tremplin worker` the pump sends: wake it rather than drain beside it (two drains in
+    # one process only fight over the GIL and, on SQLite, the write lock).
+    if not outbox.wake_pump():
+        outbox.drain()
 
 
 @db_task()
 def deliver_outbound_message(message_id: int) -> None:
     """Kept for tasks queued before the outbox existed: sends what is due."""
     outbox.drain()
+
+
+@db_task()
+def send_registration_notices() -> None:
+    from tremplin.messaging import hooks
+
+    hooks.registration_notices_send()
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -29,6 +39,7 @@ def messaging_tick() -> None:
 
     outbox.sweep()
     with scopes_disabled():
+        hooks.registration_notices_send()
         hooks.reminders_queue()
         hooks.promotions_catch_up()
     outbox.drain()

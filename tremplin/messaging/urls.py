@@ -1,4 +1,5 @@
-from django.urls import path
+from anymail.urls import urlpatterns as anymail_urlpatterns
+from django.urls import include, path
 
 from tremplin.messaging import views
 
@@ -19,5 +20,15 @@ webhook_urlpatterns = [
         "messaging/twilio/<slug:agency_slug>/status/",
         views.twilio_status,
         name="messaging_twilio_status",
+    ),
+    # Email providers' delivery reports, checked by django-anymail (views.email_tracking).
+    path(
+        "messaging/email/",
+        include(
+            (
+                [p for p in anymail_urlpatterns if "tracking" in str(p.name)],
+                "anymail",
+            )
+        ),
     ),
 ]

@@ -1,4 +1,7 @@
-"""Staff pages of the outbox, the client's own choices, and Twilio's delivery-status callback."""
+"""Staff pages of the outbox, the client's own choices, and the providers' delivery reports
+(Twilio's status callback; email providers' through django-anymail)."""
+
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +25,7 @@ from tremplin.messaging.message_types import MessageKind
 from tremplin.messaging.models import Channel, OutboundStatus
 
 PAGE_SIZE = 100
+log = logging.getLogger(__name__)
 
 
 @agency_view(perm=Perm.CLIENTS_VIEW)
@@ -192,3 +196,25 @@ def twilio_status(request: AgencyRequest) -> HttpResponse:
         error_code=request.POST.get("ErrorCode", ""),
     )
     return HttpResponse(status=204)
+
+
+def email_tracking(sender: object, event: object, esp_name: str, **kwargs: object) -> None:
+    """django-anymail's tracking signal: the provider's report, after anymail checked the
+    request (basic auth, and the ESP's signature where it has one). For a provider that does
+    not sign (Postmark…) it is applied only when ANYMAIL_WEBHOOK_SECRET is set: without one
+    anymail lets anybody post reports (and a "complaint" withdraws consent)."""
+    from django_scopes import scopes_disabled
+
+    signed = getattr(sender, "warn_if_no_basic_auth", True) is False  # anymail: "signs instead"
+    if not (signed or settings.ANYMAIL.get("WEBHOOK_SECRET")):
+        log.warning("messaging: %s delivery report ignored (no ANYMAIL_WEBHOOK_SECRET)", esp_name)
+        return
+    with scopes_disabled():
+        services.email_event_apply(
+            provider_message_id=str(getattr(event, "message_id", "") or ""),
+            event_type=str(getattr(event, "event_type", "") or ""),
+            reason=str(getattr(event, "reject_reason", "") or ""),
+            description=str(
+                getattr(event, "description", "") or getattr(event, "mta_response", "") or ""
+            ),
+        )

@@ -7,6 +7,7 @@ the assistant and the API use. Prints the figures, checks the invariants and del
 everything it created.
 """
 
+import multiprocessing
 import queue
 import secrets
 import statistics
@@ -32,6 +33,7 @@ from tremplin.agencies.roles import Role
 from tremplin.audit.models import AuditEvent
 from tremplin.clients.models import Client
 from tremplin.core.loadtest import LoadResult, Request, form_post, get, hammer, serving
+from tremplin.privacy.middleware import SEEN_AT, SIGNED_IN_AT
 from tremplin.programs import services
 from tremplin.programs.models import (
     AttendanceMode,
@@ -57,6 +59,12 @@ def register(subparsers: _SubParsersAction) -> None:
         "--seats", type=int, default=100, help="Seats in the session (default 100)."
     )
     parser.add_argument("--workers", type=int, default=16, help="Concurrent threads (default 16).")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Service level: processes sharing the threads, as app servers do (default 1).",
+    )
     parser.add_argument(
         "--http",
         action="store_true",
@@ -128,14 +136,14 @@ def _delete_world(session: Session) -> None:
 
 
 def _rush(
-    session: Session, people: list[Client], workers: int
+    session: Session, people: list[Client], workers: int, start_line: Any = None
 ) -> tuple[list[float], list[str], float]:
     todo: queue.SimpleQueue[Client] = queue.SimpleQueue()
     for person in people:
         todo.put(person)
     latencies: list[float] = []
     errors: list[str] = []
-    start_line = threading.Barrier(workers)
+    start_line = start_line or threading.Barrier(workers)
 
     def work() -> None:
         mine: list[float] = []
@@ -172,6 +180,39 @@ def _rush(
     return latencies, errors, time.perf_counter() - began
 
 
+def _rush_in_processes(
+    session: Session, people: list[Client], *, workers: int, processes: int
+) -> tuple[list[float], list[str], float]:
+    """`_rush` with its `workers` threads split over `processes` forked processes, all started
+    at one barrier: one Python process alone is bounded by its interpreter lock."""
+    threads = max(1, workers // processes)
+    context = multiprocessing.get_context("fork")
+    start_line = context.Barrier(threads * processes)
+    results = context.Queue()
+    connections.close_all()  # no connection may cross a fork
+
+    def child(share: list[Client]) -> None:
+        results.put(_rush(session, share, threads, start_line)[:2])
+
+    children = [
+        context.Process(target=child, args=(people[index::processes],))
+        for index in range(processes)
+    ]
+    began = time.perf_counter()
+    for process in children:
+        process.start()
+    latencies: list[float] = []
+    errors: list[str] = []
+    for _ in children:
+        mine, failed = results.get()
+        latencies += mine
+        errors += failed
+    elapsed = time.perf_counter() - began
+    for process in children:
+        process.join()
+    return latencies, errors, elapsed
+
+
 def _signed_in_cookies(people: list[Client]) -> list[dict[str, str]]:
     """A signed-in web session (and a CSRF cookie) for each client, who gets a login first."""
     users = User.objects.bulk_create(
@@ -192,6 +233,11 @@ def _signed_in_cookies(people: list[Client]) -> list[dict[str, str]]:
     for user in users:
         browser = TestClient()
         browser.force_login(user)
+        # As after the pages a client opens before registering: the session limits' clocks are
+        # set, so the registration itself does not also write the web session.
+        session = browser.session
+        session[SIGNED_IN_AT] = session[SEEN_AT] = int(time.time())
+        session.save()
         session_id = browser.cookies[settings.SESSION_COOKIE_NAME].value
         cookies.append({settings.SESSION_COOKIE_NAME: session_id, settings.CSRF_COOKIE_NAME: csrf})
     return cookies
@@ -250,8 +296,8 @@ def _broken_invariants(session: Session, *, clients: int, seats: int, errors: in
 
 def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
     clients, seats, workers = options["clients"], options["seats"], options["workers"]
-    if min(clients, seats, workers) < 1:
-        command.stderr.write("--clients, --seats and --workers must be at least 1.")
+    if min(clients, seats, workers, options["processes"]) < 1:
+        command.stderr.write("--clients, --seats, --workers and --processes must be at least 1.")
         return False
     out = command.stdout.write
     bare = None
@@ -270,6 +316,10 @@ def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
                 errors = [f"HTTP {code}" for code, n in rush.statuses.items() for _ in range(n)]
                 errors = [error for error in errors if error not in ("HTTP 302",)]
                 elapsed = rush.seconds
+            elif options["processes"] > 1:
+                latencies, errors, elapsed = _rush_in_processes(
+                    session, people, workers=workers, processes=options["processes"]
+                )
             else:
                 latencies, errors, elapsed = _rush(session, people, workers)
             registrations = Registration.objects.filter(session=session)
@@ -281,7 +331,11 @@ def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
 
     p50 = statistics.median(latencies) if latencies else 0.0
     p95 = statistics.quantiles(latencies, n=100)[94] if len(latencies) > 1 else p50
-    how = f"over HTTP ({options['server_workers']} server workers)" if bare else "service level"
+    how = (
+        f"over HTTP ({options['server_workers']} server workers)"
+        if bare
+        else f"service level ({options['processes']} process(es))"
+    )
     out(f"bench registrations {how} on {connection.vendor} ({connection.settings_dict['NAME']})")
     out(f"  clients {clients} · seats {seats} · concurrent {workers}")
     out(f"  confirmed          {confirmed}")

@@ -12,6 +12,8 @@ from i18nfield.strings import LazyI18nString
 
 from tremplin.agencies.models import Agency, Location, LocationKind, Membership
 from tremplin.agencies.roles import Role
+from tremplin.assistant.demo import demo_opening_hours
+from tremplin.assistant.opening import OpeningHours, is_open_on
 from tremplin.clients.models import Client, ImmigrationCategory
 from tremplin.core.demodata import DemoNetwork
 from tremplin.programs import services
@@ -261,11 +263,15 @@ def _load_agency(agency: Agency, template: Program) -> None:
         )
     ]
     language = SessionLanguage.FR if agency.default_language == "fr" else SessionLanguage.EN
+    opening = demo_opening_hours(agency)
     sessions: dict[str, Session] = {}
     for key, days, start, hours, mode, room, online, rural, occurrences in PLAN:
         if key not in elements:
             continue
-        starts_at = _at(today + timedelta(days=days), start, zone)
+        day = today + timedelta(days=days)
+        if opening is not None and mode != DeliveryMode.ONLINE:
+            day = _open_day(opening, day, occurrences)
+        starts_at = _at(day, start, zone)
         location = locations.get(LocationKind.RURAL) if rural else None
         details = SessionDetails(
             element=elements[key],
@@ -297,6 +303,16 @@ def _load_agency(agency: Agency, template: Program) -> None:
             locations,
             language,
         )
+
+
+def _open_day(opening: OpeningHours, day: date, occurrences: int) -> date:
+    """The first day from `day` on which the offices are open for every weekly occurrence
+    (the assistant tells clients the offices are closed on weekends and holidays)."""
+    for shift in range(21):
+        first = day + timedelta(days=shift)
+        if all(is_open_on(opening, first + timedelta(weeks=n)) for n in range(occurrences)):
+            return first
+    return day
 
 
 def _at(day: date, hhmm: str, zone: ZoneInfo) -> datetime:

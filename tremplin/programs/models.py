@@ -332,6 +332,9 @@ class Registration(models.Model):
     # the person has been told (the messaging app looks for promoted, not yet notified rows).
     promoted_at = models.DateTimeField(_("moved off the waitlist"), null=True, blank=True)
     promotion_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set by registration_create in the same INSERT; a worker tells the person (confirmed or
+    # waitlisted) and clears it, so the message costs the request nothing and is never lost.
+    notice_pending = models.BooleanField(default=False)
     attendance = models.CharField(
         _("attendance"),
         max_length=10,
@@ -353,7 +356,12 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["session", "mode", "status"], name="registration_seats")]
+        indexes = [
+            models.Index(fields=["session", "mode", "status"], name="registration_seats"),
+            models.Index(
+                fields=["id"], condition=models.Q(notice_pending=True), name="registration_notice"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "client"],

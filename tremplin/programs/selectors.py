@@ -265,6 +265,7 @@ def session_get_for_agency(
     session = sessions.first()
     if session is None:
         raise Http404
+    session.agency = agency  # the row scoped by it: no second read of the agency
     return session
 
 

@@ -33,7 +33,7 @@ from i18nfield.strings import LazyI18nString
 
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Location
-from tremplin.api.webhooks import webhook_emit
+from tremplin.api.webhooks import webhook_emit, webhook_emit_many, webhook_listeners
 from tremplin.audit.services import audit_log
 from tremplin.clients.models import Client
 from tremplin.core.pagecache import public_pages_changed_on_commit
@@ -532,9 +532,18 @@ def session_complete(*, session: Session, actor: Actor) -> Session:
     locked = _lock_session(session)
     if locked.ends_at > timezone.now():
         raise ValidationError(_("People can be marked absent only once the session is over."))
-    _registrations(locked).filter(
+    absent = _registrations(locked).filter(
         session=locked, status=RegistrationStatus.CONFIRMED, attendance=AttendanceStatus.UNKNOWN
-    ).update(attendance=AttendanceStatus.NO_SHOW)
+    )
+    absent_ids = list(absent.values_list("pk", flat=True))
+    absent.filter(pk__in=absent_ids).update(attendance=AttendanceStatus.NO_SHOW)
+    # One "attendance recorded" event per person marked absent, written in bulk.
+    webhook_emit_many(
+        agency=locked.agency_id,
+        event_type="attendance.recorded",
+        object_type="registration",
+        object_ids=absent_ids,
+    )
     locked.status = SessionStatus.COMPLETED
     locked.save(update_fields=["status"])
     audit_log(agency=locked.agency, actor=actor, action="session.complete", obj=locked)
@@ -565,7 +574,16 @@ def _lock_session(session: Session) -> Session:
 
 
 def _session_with_program(session: Session) -> Session:
-    """The session as it reads now (no lock), with what the registration rules look at."""
+    """The session as it reads now (no lock), with what the registration rules look at; the
+    caller's copy when it already holds them (a view that just read it in this request)."""
+    if all(
+        field.is_cached(instance)
+        for field, instance in (
+            (Session._meta.get_field("agency"), session),
+            (Session._meta.get_field("element"), session),
+        )
+    ) and ServiceElement._meta.get_field("program").is_cached(session.element):
+        return session
     return (
         Session.objects.with_scope(agency=session.agency_id)
         .select_related("agency", "element__program")
@@ -716,6 +734,7 @@ def registration_create(
         problem = eligibility_problem(program=current.element.program, client=client)
         if problem is not None:
             raise RegistrationRefused("ineligible", problem)
+    listeners = webhook_listeners(agency=current.agency_id, event_type="registration.created")
     registration = Registration(
         agency_id=current.agency_id,
         client=client,
@@ -741,8 +760,9 @@ def registration_create(
     else:
         raise RegistrationRefused("full", _("This session is full and has no waitlist."))
     registration.created_at = timezone.now()
+    registration.notice_pending = True
     registration.save()
-    _tell("on_registration_created", registration.pk)
+    _tell("on_registration_created")
     audit_log(
         agency=current.agency,
         actor=actor,
@@ -762,6 +782,7 @@ def registration_create(
         event_type="registration.created",
         object_type="registration",
         object_id=registration.pk,
+        endpoints=listeners,
     )
     return registration
 

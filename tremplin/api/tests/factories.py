@@ -103,8 +103,9 @@ def _seed_other_apps(agency, client) -> dict[str, list]:
     from tremplin.employers.models import Employer, JobPosting, Sector, SizeBand
     from tremplin.messaging.models import OutboundMessage
     from tremplin.outcomes.services import outcome_record
+    from tremplin.surveys.models import Answer, Question
     from tremplin.surveys.models import Response as SurveyResponse
-    from tremplin.surveys.models import Survey
+    from tremplin.surveys.tests.factories import T, build_survey
 
     outcome = outcome_record(
         agency=agency,
@@ -115,11 +116,37 @@ def _seed_other_apps(agency, client) -> dict[str, list]:
         employer_name="Maple Foods",
         notes="Sam starts Monday",
     )
-    survey = Survey.objects.create(
-        network=agency.network, agency=agency, title=LazyI18nString({"en": "Exit survey"})
+    survey = build_survey(
+        agency,
+        [
+            {"name": "satisfaction", "question_type": "likert"},
+            {"name": "comments", "question_type": "text"},
+            {"name": "helped", "question_type": "yes_no"},
+        ],
+        title=T("Exit survey"),
+    )
+    anonymous = build_survey(
+        agency,
+        [{"name": "ideas", "question_type": "text"}, {"name": "score", "question_type": "nps"}],
+        title=T("Anonymous feedback"),
+        is_anonymous=True,
     )
     response = SurveyResponse.objects.create(
         agency=agency, survey=survey, client=client, submitted_at=tz.now()
+    )
+    unnamed = SurveyResponse.objects.create(
+        agency=agency, survey=anonymous, is_anonymous=True, submitted_at=tz.now()
+    )
+    questions = {q.name: q for q in Question.objects.filter(survey__in=[survey, anonymous])}
+    Answer.objects.bulk_create(
+        Answer(agency=agency, response=r, question=questions[name], value=value, number=number)
+        for r, name, value, number in (
+            (response, "satisfaction", 4, 4),
+            (response, "comments", "Sam found the workshop useful", None),
+            (response, "helped", True, 1),
+            (unnamed, "ideas", "More evening sessions, says Sam", None),
+            (unnamed, "score", 9, 9),
+        )
     )
     message = OutboundMessage.objects.create(
         agency=agency, client=client, to="+14035550000", text="Hello Sam", language="en"
@@ -139,7 +166,7 @@ def _seed_other_apps(agency, client) -> dict[str, list]:
     )
     return {
         "outcome_id": [outcome.pk],
-        "survey_response_id": [response.pk],
+        "survey_response_id": [response.pk, unnamed.pk],
         "message_id": [message.pk],
         "employer_id": [employer.pk],
         "job_posting_id": [posting.pk],

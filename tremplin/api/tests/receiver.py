@@ -15,6 +15,7 @@ class Receiver:
     received: list[dict] = field(default_factory=list)  # verified payloads answered 2xx
     requests: int = 0
     bad_signatures: int = 0
+    hosts: list[str] = field(default_factory=list)  # the Host header of each request
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
 
@@ -41,6 +42,7 @@ def serve(receiver: Receiver) -> http.server.ThreadingHTTPServer:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            receiver.hosts.append(self.headers.get("Host", ""))
             status = receiver.handle(body, {k.lower(): v for k, v in self.headers.items()})
             self.send_response(status)
             self.send_header("Content-Length", "0")

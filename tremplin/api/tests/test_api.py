@@ -220,6 +220,54 @@ def test_client_create_needs_write_and_personal_scopes(agency):
     assert AuditEvent.objects.filter(action="client.create").exists()
 
 
+def test_survey_responses_carry_their_answers_free_text_only_with_the_personal_scope(agency):
+    ids = seed(agency)
+    named_id, anonymous_id = (str(i) for i in ids["survey_response_id"])
+    _t, plain = make_token(agency=agency, scopes=[Scope.OUTCOMES_READ])
+    _t, personal = make_token(agency=agency, scopes=[Scope.OUTCOMES_READ, Scope.PERSONAL])
+
+    def answers(secret):
+        body = Api(secret, agency.slug).get("survey-responses/").json()
+        rows = {row["id"]: row for row in body["results"]}
+        return rows, {
+            rid: {a["question"]: (a["type"], a["value"], a["withheld"]) for a in row["answers"]}
+            for rid, row in rows.items()
+        }
+
+    rows, without = answers(plain)
+    assert without[named_id] == {
+        "satisfaction": ("likert", 4, False),
+        "comments": ("text", None, True),
+        "helped": ("yes_no", True, False),
+    }
+    assert without[anonymous_id] == {"ideas": ("text", None, True), "score": ("nps", 9, False)}
+    assert rows[anonymous_id]["client_id"] is None and rows[anonymous_id]["is_anonymous"]
+    assert rows[named_id]["client_id"] == ids["client_id"][0]
+    assert [a["question"] for a in rows[named_id]["answers"]] == [
+        "satisfaction",
+        "comments",
+        "helped",
+    ]  # the survey's order
+    assert all(isinstance(a["question_id"], int) for a in rows[named_id]["answers"])
+    assert "Sam" not in Api(plain, agency.slug).get("survey-responses/").content.decode()
+
+    rows, full = answers(personal)
+    assert full[named_id]["comments"] == ("text", "Sam found the workshop useful", False)
+    assert full[anonymous_id]["ideas"] == ("text", "More evening sessions, says Sam", False)
+    # Anonymous: no identity even with the personal scope.
+    assert rows[anonymous_id]["client_id"] is None and "user" not in rows[anonymous_id]
+    detail = Api(personal, agency.slug).get(f"survey-responses/{anonymous_id}/").json()
+    assert detail["client_id"] is None and len(detail["answers"]) == 2
+    # Reading a named client's answers is audited like the staff's response page.
+    event = AuditEvent.objects.filter(action="survey_response.view").first()
+    assert event is not None and event.detail["clients"] == [ids["client_id"][0]]
+    assert anonymous_id not in event.detail["responses"]
+    Api(plain, agency.slug).get(f"survey-responses/{named_id}/")
+    assert AuditEvent.objects.filter(
+        action="survey_response.view", client_id=ids["client_id"][0]
+    ).exists()
+
+
 LISTS = [
     "programs/",
     "sessions/?expand=program",

@@ -90,3 +90,92 @@ def test_course_completion_is_emitted_once(network, agency, client_user):
     [delivery] = WebhookDelivery.objects.all()
     assert delivery.event.event_type == "course.completed"
     assert delivery.event.object_id == str(enrolment.pk)
+
+
+def _closed_session_with(agency, people: int):
+    """A session that has ended, with `people` confirmed registrations, the first checked in."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tremplin.clients.tests.factories import ClientFactory
+    from tremplin.programs.models import Session
+    from tremplin.programs.tests.factories import SessionFactory
+
+    session = SessionFactory(element__program__agency=agency, online_capacity=people)
+    registrations = [
+        programs.registration_create(session=session, client=c, mode="online", actor=None)
+        for c in ClientFactory.create_batch(people, agency=agency)
+    ]
+    past = timezone.now() - timedelta(hours=3)
+    Session.objects.filter(pk=session.pk).update(starts_at=past, ends_at=past + timedelta(hours=1))
+    Registration.objects.filter(pk=registrations[0].pk).update(attendance="attended")
+    session.refresh_from_db()
+    return session, registrations
+
+
+def test_closing_a_session_emits_one_attendance_event_per_person_marked_absent(agency):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    endpoint = webhook_endpoint_create(
+        agency=agency, actor=None, url="https://hooks.example.org/", events=["attendance.recorded"]
+    )
+    queries = []
+    for people in (3, 12):
+        session, registrations = _closed_session_with(agency, people)
+        before = set(WebhookDelivery.objects.values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as captured:
+            programs.session_complete(session=session, actor=None)
+        queries.append(len(captured))
+        new = WebhookDelivery.objects.exclude(pk__in=before).select_related("event")
+        assert sorted(int(d.event.object_id) for d in new) == sorted(
+            r.pk for r in registrations[1:]
+        )  # everyone marked absent, not the person checked in
+        assert {(d.event.event_type, d.endpoint_id, d.object_key.split(":")[0]) for d in new} == {
+            ("attendance.recorded", endpoint.pk, "registration")
+        }
+        assert set(
+            Registration.objects.filter(session=session).values_list("attendance", flat=True)
+        ) == {"attended", "no_show"}
+    assert queries[0] == queries[1], queries  # bulk: the same queries for 3 or 12 people
+
+
+def test_closing_a_session_without_subscribers_writes_no_event(agency):
+    session, _registrations = _closed_session_with(agency, 4)
+    programs.session_complete(session=session, actor=None)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_network_lists_keep_a_constant_query_count(network, agency, other_agency):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tremplin.agencies.tests.factories import AgencyFactory
+    from tremplin.programs.tests.factories import ProgramFactory
+
+    _t, secret = make_token(agency=None, network=network, scopes=[NETWORK_SCOPE])
+    api = Api(secret)
+    paths = [
+        "/api/v1/network/agencies/",
+        "/api/v1/network/program-templates/",
+        "/api/v1/network/learning-summary/",
+    ]
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(path).status_code == 200
+            found[path] = len(queries)
+        return found
+
+    ProgramFactory(agency=None, network=network)
+    seed(agency)
+    api.get(paths[0])  # the first request of the minute also records the token's last use
+    before = counts()
+    AgencyFactory.create_batch(3, network=network)
+    ProgramFactory.create_batch(4, agency=None, network=network)
+    seed(other_agency)
+    assert counts() == before
+    assert max(before.values()) <= 6, before

@@ -116,6 +116,25 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "foire de l emploi",
         "evenement de recrutement",
         "evenement d embauche",
+        # es, pt, ar, fa, uk, pa (Chinese runs without spaces: "招聘会" is read by meaning)
+        "feria de empleo",
+        "ferias de empleo",
+        "feria laboral",
+        "evento de contratacion",
+        "eventos de contratacion",
+        "feira de emprego",
+        "معرض التوظيف",
+        "معرض توظيف",
+        "معارض التوظيف",
+        "معرض وظائف",
+        "نمایشگاه کار",
+        "نمایشگاه شغلی",
+        "ярмарок вакансій",
+        "ярмарку вакансій",
+        "ярмарки вакансій",
+        "ਨੌਕਰੀ ਮੇਲਾ",
+        "ਨੌਕਰੀ ਮੇਲੇ",
+        "ਰੁਜ਼ਗਾਰ ਮੇਲਾ",
     ),
     "resume": (
         "resume",
@@ -271,7 +290,138 @@ WEEKDAYS: dict[str, int] = {
     "금요일": 4,
     "토요일": 5,
     "일요일": 6,
+    # Tagalog (Spanish-derived), Punjabi, Somali (bare and definite), Tigrinya, Urdu Friday,
+    # Ukrainian genitive ("наступного вівторка") and the apostrophe the text loses.
+    "linggo": 6,
+    "ਸੋਮਵਾਰ": 0,
+    "ਮੰਗਲਵਾਰ": 1,
+    "ਬੁੱਧਵਾਰ": 2,
+    "ਵੀਰਵਾਰ": 3,
+    "ਸ਼ੁੱਕਰਵਾਰ": 4,
+    "ਸ਼ਨੀਵਾਰ": 5,
+    "ਐਤਵਾਰ": 6,
+    "isniin": 0,
+    "isniinta": 0,
+    "talaado": 1,
+    "talaadada": 1,
+    "arbaco": 2,
+    "arbacada": 2,
+    "khamiis": 3,
+    "khamiista": 3,
+    "jimco": 4,
+    "jimce": 4,
+    "jimcaha": 4,
+    "sabti": 5,
+    "sabtida": 5,
+    "axad": 6,
+    "axadda": 6,
+    "ሰኑይ": 0,
+    "ሰሉስ": 1,
+    "ሠሉስ": 1,
+    "ረቡዕ": 2,
+    "ሓሙስ": 3,
+    "ዓርቢ": 4,
+    "ቀዳም": 5,
+    "ሰንበት": 6,
+    "جمعہ": 4,
+    "понеділка": 0,
+    "вівторка": 1,
+    "середи": 2,
+    "четверга": 3,
+    "п ятниця": 4,
+    "п ятницю": 4,
+    "п ятниці": 4,
+    "пятниці": 4,
+    "суботи": 5,
+    "неділі": 6,
 }
+# "next <weekday>" in the reply languages, before or after the weekday (accent-folded). When
+# the coming <weekday> is still in this week, it may mean that day or the one a week later:
+# the assistant asks (`date_choices`). English "next" usually means the later one, the other
+# languages' words the coming one: that is the reading used until the client answers.
+NEXT_BEFORE = (
+    "next",
+    "el proximo",
+    "el proximo dia",
+    "proximo",
+    "proxima",
+    "na proxima",
+    "sa susunod na",
+    "susunod na",
+    "наступного",
+    "наступний",
+    "наступну",
+    "наступної",
+    "у наступний",
+    "अगले",
+    "अगला",
+    "ਅਗਲੇ",
+    "ਅਗਲਾ",
+    "اگلے",
+    "اگلا",
+    "다음",
+    "ዝመጽእ",
+    "ዝመጽኣ",
+)
+NEXT_AFTER = (
+    "prochain",
+    "prochaine",
+    "que viene",
+    "que vem",
+    "qui vient",
+    "القادم",
+    "القادمة",
+    "المقبل",
+    "المقبلة",
+    "الجاي",
+    "آینده",
+    "بعدی",
+    "toi",
+    "soo socda",
+    "soo socota",
+)
+# "<weekday> of next week": the week after this one, whatever day it is said.
+NEXT_WEEK_BEFORE = (
+    "下",
+    "下个",
+    "下個",
+    "다음 주",
+    "다음주",
+    "next week",
+    "next week on",
+    "अगले हफ्ते",
+    "अगले सप्ताह",
+    "ਅਗਲੇ ਹਫ਼ਤੇ",
+    "ਅਗਲੇ ਹਫਤੇ",
+    "اگلے ہفتے",
+    "ዝመጽእ ሰሙን",
+)
+NEXT_WEEK_AFTER = (
+    "next week",
+    "of next week",
+    "de la semaine prochaine",
+    "la semaine prochaine",
+    "de la proxima semana",
+    "de la semana que viene",
+    "la proxima semana",
+    "da proxima semana",
+    "da semana que vem",
+    "tuan sau",
+    "tuan toi",
+    "наступного тижня",
+    "هفته بعد",
+    "هفته آینده",
+    "الأسبوع القادم",
+    "من الأسبوع القادم",
+    "الاسبوع القادم",
+    "من الاسبوع القادم",
+    "الأسبوع المقبل",
+    "من الأسبوع المقبل",
+    "sa susunod na linggo",
+    "ng susunod na linggo",
+    "toddobaadka soo socda",
+    "toddobaadka soo socota",
+)
 MONTHS: dict[str, int] = {
     "january": 1,
     "jan": 1,
@@ -350,7 +500,21 @@ _TODAY = re.compile(
 _TONIGHT = re.compile(r"\b(?:tonight|ce soir)\b")
 _DAY_AFTER_TOMORROW = re.compile(r"\b(?:day after tomorrow|apres-?demain)\b")
 _TOMORROW = re.compile(r"\b(?:tomorrow|demain)\b")
-_NEXT_WEEKDAY = re.compile(rf"\b(?:next ({_WEEKDAY})|({_WEEKDAY}) prochaine?)\b")
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    return "|".join(re.escape(phrase) for phrase in sorted(set(phrases), key=len, reverse=True))
+
+
+# Only Latin letters need a boundary: Chinese and Korean write "下周二" without spaces.
+_NEXT_WEEK_DAY = re.compile(
+    rf"(?<![a-z])(?:{_alternatives(NEXT_WEEK_BEFORE)})\s*({_WEEKDAY})(?![a-z])"
+    rf"|(?<![a-z])({_WEEKDAY})\s*(?:{_alternatives(NEXT_WEEK_AFTER)})(?![a-z])"
+)
+_NEXT_WEEKDAY = re.compile(
+    rf"(?<![a-z])({_alternatives(NEXT_BEFORE)})\s*({_WEEKDAY})(?![a-z])"
+    rf"|(?<![a-z])({_WEEKDAY})\s*(?:{_alternatives(NEXT_AFTER)})(?![a-z])"
+)
 _WEEKDAY_RE = re.compile(rf"\b({_WEEKDAY})\b")
 _THIS_WEEKEND = re.compile(r"\b(?:this weekend|ce week-?end|en fin de semaine|this week-end)\b")
 _NEXT_WEEK = re.compile(r"\b(?:next week|la semaine prochaine|semaine prochaine)\b")
@@ -417,6 +581,22 @@ def _day_part(text: str) -> str | None:
     return None
 
 
+def next_weekday_choices(text: str, today: date) -> list[date]:
+    """The day "next <weekday>" means, first, and the other one it can mean, second, when it
+    is ambiguous (the coming <weekday> is still in this week); [] when none is named."""
+    monday = _upcoming(today, 0, strictly_after=True)
+    if match := _NEXT_WEEK_DAY.search(text):
+        return [monday + timedelta(days=WEEKDAYS[match.group(1) or match.group(2)])]
+    match = _NEXT_WEEKDAY.search(text)
+    if match is None:
+        return []
+    coming = _upcoming(today, WEEKDAYS[match.group(2) or match.group(3)], strictly_after=True)
+    if coming >= monday:  # already in next week: both readings are the same day
+        return [coming]
+    later = coming + timedelta(days=7)
+    return [later, coming] if match.group(1) == "next" else [coming, later]
+
+
 def _anchor_day(text: str, today: date) -> date | None:
     if _DAY_AFTER_TOMORROW.search(text):
         return today + timedelta(days=2)
@@ -424,21 +604,29 @@ def _anchor_day(text: str, today: date) -> date | None:
         return today + timedelta(days=1)
     if _TODAY.search(text):
         return today
-    if match := _NEXT_WEEKDAY.search(text):
-        if match.group(1):  # English "next tuesday": the one of next week (Monday-start)
-            monday = _upcoming(today, 0, strictly_after=True)
-            return monday + timedelta(days=WEEKDAYS[match.group(1)])
-        return _upcoming(today, WEEKDAYS[match.group(2)], strictly_after=True)
+    if choices := next_weekday_choices(text, today):
+        return choices[0]
     for match in _MONTH_DAY.finditer(text):
         if match.group(1) != "mar":  # French "mar" is Tuesday's abbreviation
             if found := _dated(today, MONTHS[match.group(1)], int(match.group(2))):
                 return found
-    if match := _DAY_MONTH.search(text):
-        return _dated(today, MONTHS[match.group(2)], int(match.group(1)))
+    if day_month := _DAY_MONTH.search(text):
+        return _dated(today, MONTHS[day_month.group(2)], int(day_month.group(1)))
     for match in _WEEKDAY_RE.finditer(text):
         if match.group(1) not in _AMBIGUOUS_WORDS:
             return _upcoming(today, WEEKDAYS[match.group(1)], strictly_after=False)
     return None
+
+
+def _day_range(prepared: str, day: date, now: datetime) -> tuple[datetime, datetime]:
+    def at(hour: int) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=now.tzinfo)
+
+    part = "evening" if _TONIGHT.search(prepared) else _day_part(prepared)
+    if part is None:
+        return at(0), at(0) + timedelta(days=1)
+    start_hour, end_hour = DAY_PARTS[part]
+    return at(start_hour), at(end_hour)
 
 
 def extract_date_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
@@ -457,6 +645,8 @@ def extract_date_range(text: str, now: datetime) -> tuple[datetime, datetime] | 
             else today - timedelta(days=1)
         )
         return max(at(saturday), now), at(saturday + timedelta(days=2))
+    if choices := next_weekday_choices(prepared, today):  # before "next week": "tuesday next week"
+        return _day_range(prepared, choices[0], now)
     if _NEXT_WEEK.search(prepared):
         monday = _upcoming(today, 0, strictly_after=True)
         return at(monday), at(monday + timedelta(days=7))
@@ -466,15 +656,20 @@ def extract_date_range(text: str, now: datetime) -> tuple[datetime, datetime] | 
     day = _anchor_day(prepared, today)
     if day is None:
         return None
-    part = "evening" if _TONIGHT.search(prepared) else _day_part(prepared)
-    if part is None:
-        return at(day), at(day + timedelta(days=1))
-    start_hour, end_hour = DAY_PARTS[part]
-    return at(day, start_hour), at(day, end_hour)
+    return _day_range(prepared, day, now)
+
+
+def extract_date_choices(text: str, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The two days an ambiguous "next <weekday>" can mean (the usual reading first); []
+    when the message names no date or names one without doubt."""
+    prepared = _prepare(text)
+    choices = next_weekday_choices(prepared, now.date())
+    return [_day_range(prepared, day, now) for day in choices] if len(choices) > 1 else []
 
 
 def extract_entities(text: str, *, now: datetime) -> dict[str, object]:
-    """Entities found in text; keys "mode", "topic", "date_range" only when present."""
+    """Entities found in text; keys "mode", "topic", "date_range" only when present, and
+    "date_choices" when the date is ambiguous (the assistant asks which one)."""
     found: dict[str, object] = {}
     if mode := extract_mode(text):
         found["mode"] = mode
@@ -482,4 +677,6 @@ def extract_entities(text: str, *, now: datetime) -> dict[str, object]:
         found["topic"] = topic
     if date_range := extract_date_range(text, now):
         found["date_range"] = date_range
+    if choices := extract_date_choices(text, now):
+        found["date_choices"] = choices
     return found

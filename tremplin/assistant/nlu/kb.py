@@ -2,11 +2,21 @@
 
 The YAML is composed (not just loaded) so every error can name the line the
 agency staff member has to fix.
+
+A knowledge base is one agency's file. It may build on a shared part (`shared:` a path
+relative to the file): the shared part holds the intents, their examples and default answers
+(every agency gets an intent added there); the agency's file adds its `facts` (phone, email,
+opening days and hours, holidays), answers of its own (`answers:` replaces an intent's answers
+in every language) and intents of its own. Answers may name facts as `{agency}`, `{phone}`,
+`{email}`; an unknown name is an error.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
 from typing import Literal
 
 import yaml
@@ -14,8 +24,31 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 IntentKind = Literal["faq", "action"]
 INTENT_KINDS: tuple[str, ...] = ("faq", "action")
-TOP_LEVEL_KEYS = {"agency", "default_language", "intents"}
+TOP_LEVEL_KEYS = {"agency", "default_language", "intents", "shared", "facts", "answers"}
+SHARED_KEYS = {"intents"}
 INTENT_KEYS = {"id", "kind", "examples", "answer"}
+FACT_KEYS = {"phone", "email", "opening_days", "opening_hours", "holidays"}
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Statutory holidays an agency can close on (dates computed in tremplin.assistant.opening).
+HOLIDAY_KEYS = (
+    "new_year",
+    "family_day",
+    "good_friday",
+    "easter_monday",
+    "victoria_day",
+    "saint_jean_baptiste",
+    "canada_day",
+    "civic_holiday",
+    "new_brunswick_day",
+    "labour_day",
+    "truth_and_reconciliation",
+    "thanksgiving",
+    "remembrance_day",
+    "christmas",
+    "boxing_day",
+)
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_HOURS = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class KnowledgeBaseError(ValueError):
@@ -31,10 +64,23 @@ class Intent:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the agency's file states as data (stored in the database by the import)."""
+
+    phone: str = ""
+    email: str = ""
+    opening_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    opens: time = time(8, 30)
+    closes: time = time(16, 30)
+    holidays: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     agency: str
     default_language: str
     intents: list[Intent] = field(default_factory=list)
+    facts: Facts | None = None
 
     def intent(self, intent_id: str) -> Intent:
         for intent in self.intents:
@@ -136,8 +182,7 @@ def _parse_intent(node: Node, seen_ids: dict[str, int]) -> Intent:
     return Intent(id=intent_id, kind=kind, examples=examples, answers=answers)  # type: ignore[arg-type]
 
 
-def load_knowledge_base(text: str, *, source: str = "<kb>") -> KnowledgeBase:
-    """Parse and validate a knowledge base YAML document."""
+def _compose(text: str, source: str) -> MappingNode:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -147,26 +192,163 @@ def load_knowledge_base(text: str, *, source: str = "<kb>") -> KnowledgeBase:
         raise KnowledgeBaseError(f"{where}YAML syntax error in {source}: {problem}") from error
     if root is None:
         raise KnowledgeBaseError(f"line 1: {source} is empty")
+    if not isinstance(root, MappingNode):
+        raise _fail(root, f"{source} must be a mapping")
+    return root
+
+
+def _parse_intents(node: Node, seen_ids: dict[str, int]) -> list[Intent]:
+    if not isinstance(node, SequenceNode) or not node.value:
+        raise _fail(node, "'intents' must be a non-empty list")
+    return [_parse_intent(item, seen_ids) for item in node.value]
+
+
+def _load_shared(path: Path, node: Node) -> list[Intent]:
+    """The shared part's intents; its errors name the shared file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _fail(node, f"cannot read the shared part {path} ({error.strerror})") from error
+    source = str(path)
+    root = _compose(text, source)
+    by_key = {}
+    for key, key_node, value in _mapping(root, source):
+        if key not in SHARED_KEYS:
+            raise _fail(key_node, f"unknown key '{key}' in the shared part {source}")
+        by_key[key] = value
+    if "intents" not in by_key:
+        raise _fail(root, f"missing 'intents' in the shared part {source}")
+    try:
+        return _parse_intents(by_key["intents"], {})
+    except KnowledgeBaseError as error:
+        raise KnowledgeBaseError(f"{source}: {error}") from error
+
+
+def _parse_facts(node: Node) -> Facts:
+    values: dict[str, object] = {}
+    for key, key_node, value in _mapping(node, "facts"):
+        if key not in FACT_KEYS:
+            raise _fail(key_node, f"unknown fact '{key}' (known: {', '.join(sorted(FACT_KEYS))})")
+        if key in ("phone", "email"):
+            values[key] = _scalar(value, f"fact '{key}'")
+        elif key == "opening_hours":
+            hours = _HOURS.match(_scalar(value, "opening_hours"))
+            if hours is None:
+                raise _fail(value, "opening_hours is written like 08:30-16:30")
+            opens = time(int(hours.group(1)), int(hours.group(2)))
+            closes = time(int(hours.group(3)), int(hours.group(4)))
+            if closes <= opens:
+                raise _fail(value, "opening_hours must close after they open")
+            values["opens"], values["closes"] = opens, closes
+        else:
+            allowed = WEEKDAY_KEYS if key == "opening_days" else HOLIDAY_KEYS
+            if not isinstance(value, SequenceNode):
+                raise _fail(value, f"'{key}' must be a list")
+            names = [_scalar(item, f"an item of '{key}'") for item in value.value]
+            for item, name in zip(value.value, names, strict=True):
+                if name not in allowed:
+                    raise _fail(
+                        item, f"unknown value '{name}' in '{key}' (known: {', '.join(allowed)})"
+                    )
+            if key == "opening_days":
+                values[key] = tuple(sorted({WEEKDAY_KEYS.index(name) for name in names}))
+            else:
+                values[key] = tuple(dict.fromkeys(names))
+    return Facts(**values)  # type: ignore[arg-type]
+
+
+def _parse_overrides(node: Node, intents: list[Intent]) -> list[Intent]:
+    """The agency's own answers replace the shared ones, in every language (a shared
+    translation would carry another agency's facts)."""
+    known = {intent.id: intent for intent in intents}
+    replaced: dict[str, dict[str, str]] = {}
+    for intent_id, key_node, value in _mapping(node, "answers"):
+        if intent_id not in known:
+            raise _fail(key_node, f"answers for unknown intent '{intent_id}'")
+        answers = {
+            lang: _scalar(text, f"answer '{lang}' of intent '{intent_id}'")
+            for lang, _, text in _mapping(value, f"answers of intent '{intent_id}'")
+        }
+        for lang in known[intent_id].examples:
+            if lang not in answers:
+                raise _fail(value, f"missing answer '{lang}' in intent '{intent_id}'")
+        replaced[intent_id] = answers
+    return [
+        Intent(intent.id, intent.kind, intent.examples, replaced[intent.id])
+        if intent.id in replaced
+        else intent
+        for intent in intents
+    ]
+
+
+def _fill(intents: list[Intent], values: dict[str, str], node: Node) -> list[Intent]:
+    def fill(intent: Intent, lang: str, text: str) -> str:
+        for name in PLACEHOLDER.findall(text):
+            if name not in values:
+                raise _fail(
+                    node,
+                    f"answer '{lang}' of intent '{intent.id}' names {{{name}}}, which is not a "
+                    f"fact of this agency (known: {', '.join(sorted(values))})",
+                )
+        return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+    return [
+        Intent(
+            intent.id,
+            intent.kind,
+            intent.examples,
+            {lang: fill(intent, lang, text) for lang, text in intent.answers.items()},
+        )
+        for intent in intents
+    ]
+
+
+def load_knowledge_base(text: str, *, source: str = "<kb>") -> KnowledgeBase:
+    """Parse and validate a knowledge base YAML document (an agency's file, with its shared
+    part read relative to `source`)."""
+    root = _compose(text, source)
     items = _mapping(root, source)
     by_key = {key: value for key, _, value in items}
     for key, key_node, _ in items:
         if key not in TOP_LEVEL_KEYS:
             raise _fail(key_node, f"unknown key '{key}' in {source}")
-    for required in ("agency", "intents"):
-        if required not in by_key:
-            raise _fail(root, f"missing '{required}' in {source}")
-    intents_node = by_key["intents"]
-    if not isinstance(intents_node, SequenceNode) or not intents_node.value:
-        raise _fail(intents_node, "'intents' must be a non-empty list")
-    seen_ids: dict[str, int] = {}
-    intents = [_parse_intent(node, seen_ids) for node in intents_node.value]
+    if "agency" not in by_key:
+        raise _fail(
+            root,
+            f"missing 'agency' in {source} (a shared part is imported through an agency's "
+            "file that names it in 'shared')",
+        )
+    if "intents" not in by_key and "shared" not in by_key:
+        raise _fail(root, f"missing 'intents' in {source}")
+    intents: list[Intent] = []
+    if "shared" in by_key:
+        shared = _scalar(by_key["shared"], "shared")
+        intents = _load_shared(Path(source).parent / shared, by_key["shared"])
+    seen_ids = {intent.id: 0 for intent in intents}
+    if "intents" in by_key:
+        try:
+            intents += _parse_intents(by_key["intents"], seen_ids)
+        except KnowledgeBaseError as error:
+            if "(first defined on line 0)" in str(error):
+                raise KnowledgeBaseError(
+                    str(error).replace("first defined on line 0", "defined in the shared part")
+                ) from error
+            raise
+    if "answers" in by_key:
+        intents = _parse_overrides(by_key["answers"], intents)
+    facts = _parse_facts(by_key["facts"]) if "facts" in by_key else None
+    agency = _scalar(by_key["agency"], "agency")
+    values = {"agency": agency}
+    if facts is not None:
+        values.update(
+            {key: getattr(facts, key) for key in ("phone", "email") if getattr(facts, key)}
+        )
+    intents = _fill(intents, values, by_key.get("facts", root))
     default_language = (
         _scalar(by_key["default_language"], "default_language")
         if "default_language" in by_key
         else "en"
     )
     return KnowledgeBase(
-        agency=_scalar(by_key["agency"], "agency"),
-        default_language=default_language,
-        intents=intents,
+        agency=agency, default_language=default_language, intents=intents, facts=facts
     )

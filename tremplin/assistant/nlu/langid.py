@@ -8,12 +8,17 @@ clients mostly write those, and short Latin-script messages are ambiguous.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Any
+
+from tremplin.assistant.nlu.langid_server import SOCKET_ENV, remote_scores, wait_until_ready
+
+logger = logging.getLogger(__name__)
 
 # Languages lingua may answer; ISO 639-1.
 CANDIDATE_LANGUAGES: tuple[str, ...] = (
@@ -44,7 +49,8 @@ PREFERRED_LANGUAGES: tuple[str, ...] = ("en", "fr")
 # lingua's high-accuracy models take ~400 MB for these 22 languages, the low-accuracy ones
 # ~25 MB, but low accuracy misreads short messages (language id 0.97 -> 0.91 on the dev and
 # held-out sets). High accuracy by default, loaded once before the web workers fork (shared
-# memory, see docs/assistant.md); ASSISTANT_LANGID_HIGH_ACCURACY=0 for small machines.
+# memory, see docs/assistant.md), or in one process for all of a server's workers
+# (langid_server.py); ASSISTANT_LANGID_HIGH_ACCURACY=0 for small machines.
 HIGH_ACCURACY = os.environ.get("ASSISTANT_LANGID_HIGH_ACCURACY", "1") != "0"
 # A preferred language wins when lingua gives it at least this share of the top score.
 PREFERRED_RATIO = 0.5
@@ -85,7 +91,13 @@ class LanguageIdentifier:
         self._lock = threading.Lock()
 
     def preload(self) -> None:
-        """Load every language model now (before a server forks its workers: shared pages)."""
+        """Load every language model now (before a server forks its workers: shared pages), or,
+        when a shared language-model process serves this server, wait until it answers."""
+        path = os.environ.get(SOCKET_ENV)
+        if path:
+            if not wait_until_ready(path, seconds=60):
+                logger.warning("The language-model process at %s does not answer.", path)
+            return
         self._lingua(preload=True)
 
     def _lingua(self, preload: bool = False):
@@ -108,6 +120,17 @@ class LanguageIdentifier:
             return self._detector
 
     def _lingua_scores(self, text: str) -> dict[str, float]:
+        path = os.environ.get(SOCKET_ENV)
+        if not path:
+            return self.local_scores(text)
+        scores = remote_scores(path, text)
+        if scores is None:
+            # The script rules and the default language still answer; never load ~400 MB here.
+            logger.warning("The language-model process at %s does not answer.", path)
+            return {}
+        return scores
+
+    def local_scores(self, text: str) -> dict[str, float]:
         values = self._lingua().compute_language_confidence_values(text)
         return {value.language.iso_code_639_1.name.lower(): value.value for value in values}
 
@@ -154,6 +177,11 @@ class LanguageIdentifier:
 def default_identifier(high_accuracy: bool = HIGH_ACCURACY) -> LanguageIdentifier:
     """Process-wide identifier (lingua models are large and read-only)."""
     return LanguageIdentifier(high_accuracy=high_accuracy)
+
+
+def local_scores(text: str) -> dict[str, float]:
+    """lingua's scores computed in this process (what the shared language-model process runs)."""
+    return default_identifier().local_scores(text)
 
 
 def identify_language(text: str) -> str:

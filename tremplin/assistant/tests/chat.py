@@ -4,7 +4,7 @@ import uuid
 from xml.etree import ElementTree
 
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from twilio.request_validator import RequestValidator
 
 from tremplin.assistant.models import Conversation, ConversationMessage, Sender
@@ -55,7 +55,9 @@ class WebChat(Chat):
         )
         html = response.content.decode()
         for reply in replies:
-            assert escape(reply.splitlines()[0]) in html
+            # Addresses and links in a reply are rendered as links: compare the text.
+            first = reply.splitlines()[0]
+            assert escape(first) in html or escape(first) in strip_tags(html)
         return replies
 
 

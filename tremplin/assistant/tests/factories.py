@@ -23,7 +23,7 @@ from tremplin.programs.models import ServiceType
 from tremplin.programs.services import SessionDetails, session_create
 from tremplin.programs.tests.factories import ProgramFactory, ServiceElementFactory
 
-KB_PATH = Path(__file__).resolve().parents[1] / "kb" / "pnec-knowledge-base.yaml"
+KB_PATH = Path(__file__).resolve().parents[1] / "kb" / "agencies" / "pnec.yaml"
 
 
 @functools.cache
@@ -54,9 +54,10 @@ def trained_model_file() -> Path:
     return path
 
 
-def install_trained_knowledge_base(agency: Agency) -> Agency:
-    """Give `agency` the repository's knowledge base and the trained model, as a retrain would."""
-    knowledge_base_import(agency=agency, kb=repository_knowledge_base(), actor=None)
+def install_trained_knowledge_base(agency: Agency, kb: KnowledgeBase | None = None) -> Agency:
+    """Give `agency` the repository's knowledge base (or another demo agency's: they share their
+    intents and examples) and the trained model, as a retrain would."""
+    knowledge_base_import(agency=agency, kb=kb or repository_knowledge_base(), actor=None)
     AssistantBrain.objects.filter(agency=agency).update(
         trained_version=F("kb_version"),
         model_revision=F("model_revision") + 1,

@@ -3,8 +3,14 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tremplin.assistant.models import AssistantBrain, IntentAnswer, IntentExample, KnowledgeIntent
-from tremplin.assistant.tests.factories import KB_PATH
+from tremplin.assistant.models import (
+    AgencyFacts,
+    AssistantBrain,
+    IntentAnswer,
+    IntentExample,
+    KnowledgeIntent,
+)
+from tremplin.assistant.tests.factories import KB_PATH, repository_knowledge_base
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +53,10 @@ def write(tmp_path, text: str, name: str = "kb.yaml") -> str:
 
 def test_import_kb_replaces_the_agencys_knowledge_base(tmp_path, agency, capsys):
     call_command("assistant", "import-kb", str(KB_PATH), "--agency", agency.slug, "--no-train")
-    assert KnowledgeIntent.objects.filter(agency=agency).count() == 39
+    assert KnowledgeIntent.objects.filter(agency=agency).count() == len(
+        repository_knowledge_base().intents
+    )
+    assert AgencyFacts.objects.get(agency=agency).opening_days == [0, 1, 2, 3, 4]
     call_command(
         "assistant", "import-kb", write(tmp_path, SMALL_KB), "--agency", agency.slug, "--no-train"
     )
@@ -91,6 +100,81 @@ def test_import_kb_names_the_line_and_changes_nothing(tmp_path, agency, problem)
         )
     assert list(IntentExample.objects.filter(agency=agency).values_list("id", "text")) == before
     assert AssistantBrain.objects.get(agency=agency).kb_version == 1
+
+
+SHARED_PART = "\n".join(
+    line
+    for line in SMALL_KB.replace("Greets the client.", "Greets the client for {agency}.")
+    .replace("Our resume workshop", "Call {phone}: our resume workshop")
+    .replace("Notre atelier CV", "Appelez le {phone} : notre atelier CV")
+    .splitlines()
+    if not line.startswith(("agency:", "default_language:"))
+)
+AGENCY_PART = """\
+agency: Moncton agency
+default_language: fr
+shared: shared.yaml
+facts:
+  phone: 506-555-0100
+  opening_days: [mon, tue, wed, thu]
+  opening_hours: "09:00-16:00"
+  holidays: [christmas, new_brunswick_day]
+answers:
+  office_hours:
+    en: "Monday to Thursday."
+    fr: "Du lundi au jeudi."
+"""
+
+
+def test_an_agency_file_adds_its_facts_and_answers_to_the_shared_part(tmp_path, agency):
+    write(tmp_path, SHARED_PART, "shared.yaml")
+    call_command(
+        "assistant",
+        "import-kb",
+        write(tmp_path, AGENCY_PART),
+        "--agency",
+        agency.slug,
+        "--no-train",
+    )
+    answers = dict(
+        IntentAnswer.objects.filter(agency=agency)
+        .values_list("intent__intent_id", "text")
+        .filter(language="fr")
+    )
+    assert answers["office_hours"] == "Du lundi au jeudi."  # the agency's own answer
+    assert answers["resume_help"].startswith("Appelez le 506-555-0100 :")  # its phone
+    facts = AgencyFacts.objects.get(agency=agency)
+    assert (facts.opening_days, facts.opens.hour, facts.closes.hour) == ([0, 1, 2, 3], 9, 16)
+    assert facts.holidays == ["christmas", "new_brunswick_day"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("  phone: 506-555-0100\n", ""), "names {phone}, which is not a fact of this agency"),
+        (("opening_days: [mon,", "opening_days: [monday,"), "line 6: unknown value 'monday'"),
+        (('"09:00-16:00"', '"9 to 4"'), "line 7: opening_hours is written like 08:30-16:30"),
+        (("  office_hours:", "  opening:"), "line 10: answers for unknown intent 'opening'"),
+        (("shared: shared.yaml", "shared: elsewhere.yaml"), "line 3: cannot read the shared part"),
+    ],
+)
+def test_agency_file_errors_name_the_line(tmp_path, agency, change, expected):
+    write(tmp_path, SHARED_PART, "shared.yaml")
+    with pytest.raises(CommandError, match=expected):
+        call_command(
+            "assistant",
+            "import-kb",
+            write(tmp_path, AGENCY_PART.replace(*change)),
+            "--agency",
+            agency.slug,
+        )
+
+
+def test_the_shared_part_alone_is_not_an_agency_knowledge_base(tmp_path, agency):
+    with pytest.raises(CommandError, match="missing 'agency'.*shared part"):
+        call_command(
+            "assistant", "import-kb", write(tmp_path, SHARED_PART), "--agency", agency.slug
+        )
 
 
 def test_import_kb_refuses_unknown_agencies_and_unreadable_files(tmp_path, agency):

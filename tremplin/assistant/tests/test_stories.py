@@ -1,6 +1,8 @@
 """The conversation stories of tremplin/assistant/stories/ (see tremplin/assistant/stories.py),
 each one a test: every turn checked for intent, reply language, pending question, records."""
 
+import re
+
 import pytest
 from i18nfield.strings import LazyI18nString
 
@@ -9,6 +11,12 @@ from tremplin.assistant.nlu.langid import default_identifier
 from tremplin.assistant.stories import Story, load_stories
 from tremplin.assistant.tests.chat import SmsChat, WebChat
 from tremplin.assistant.tests.factories import make_session
+from tremplin.employers.tests.factories import (
+    EmployerFactory,
+    EventEmployerFactory,
+    HiringEventFactory,
+    JobPostingFactory,
+)
 from tremplin.programs.models import Registration, RegistrationStatus
 from tremplin.programs.services import registration_create
 
@@ -27,9 +35,19 @@ def test_stories_cover_ten_languages_and_every_action():
         "recommend_programs",
         "course_progress",
         "change_contact_preferences",
+        "jobs_in_my_field",
         "talk_to_human",
     ):
         assert action in intents, action
+
+
+def _sentences(replies: list[str]) -> list[str]:
+    return [
+        line
+        for reply in replies
+        for line in reply.splitlines()
+        if line.strip() and not re.match(r"\d+\. ", line)
+    ]
 
 
 def _active_registrations(client_record) -> int:
@@ -50,9 +68,26 @@ def test_story(story: Story, client, client_user, client_record, assistant_agenc
             in_person=spec.get("in_person", 10),
             online=spec.get("online", 10),
             topic=spec.get("topic", ""),
+            service_type="hiring_event" if spec.get("employers") else "workshop",
         )
         for spec in story.sessions
     ]
+    for session, spec in zip(sessions, story.sessions, strict=True):
+        if spec.get("employers"):  # a hiring event: the employers app's record
+            event = HiringEventFactory(session=session, agency=assistant_agency)
+            for name in spec["employers"]:
+                EventEmployerFactory(
+                    event=event, employer=EmployerFactory(agency=assistant_agency, name=name)
+                )
+    for spec in story.postings:
+        JobPostingFactory(
+            employer=EmployerFactory(agency=assistant_agency, name=spec.get("employer", "Acme")),
+            title=LazyI18nString({"en": spec["title"]}),
+            noc_code=spec.get("noc", "21232"),
+        )
+    if story.occupation:
+        client_record.noc_code = story.occupation
+        client_record.save(update_fields=["noc_code"])
     for index in story.registered:
         registration_create(
             session=sessions[index], client=client_record, mode=sessions[index].modes[0], actor=None
@@ -75,8 +110,11 @@ def test_story(story: Story, client, client_user, client_record, assistant_agenc
         if "intent" in turn:
             assert said.intent == turn["intent"], f"{where}: understood {said.intent!r}; {replies}"
         if "lang" in turn:
-            spoken = default_identifier().identify(replies[0])
-            assert spoken == turn["lang"], f"{where}: reply in {spoken}: {replies[0]!r}"
+            # Every sentence of the assistant's, not only the first; numbered options are
+            # data (session titles, an intent's example) and are left out.
+            for line in _sentences(replies):
+                spoken = default_identifier().identify(line)
+                assert spoken == turn["lang"], f"{where}: reply in {spoken}: {line!r}"
         if "step" in turn:
             pending = conversation.state.get("pending", {}).get("step", "none")
             assert pending == turn["step"], f"{where}: pending {pending}; {replies}"

@@ -163,6 +163,21 @@ def test_a_wrong_number_fails_with_a_reason_and_email_is_tried_next(agency):
     )
 
 
+def test_a_missing_number_is_recorded_with_its_reason_never_a_crash(agency):
+    nobody = ClientFactory(agency=agency, phone="", email="", preferred_channels=["sms"])
+    consent(nobody, "sms")
+    [skipped] = notify(message_type="course_nudge", client=nobody, context={"course": "X"})
+    assert skipped.status == OutboundStatus.SKIPPED and "sms: no address" in skipped.error
+    person = ClientFactory(agency=agency, preferred_channels=["sms"])
+    consent(person, "sms")
+    [message] = notify(message_type="course_nudge", client=person, context={"course": "X"})
+    message.to = ""  # the number was erased from the row after it was queued
+    message.save(update_fields=["to"])
+    outbox.drain()
+    message.refresh_from_db()
+    assert (message.status, message.error) == (OutboundStatus.FAILED, "no address")
+
+
 def test_texts_in_the_clients_language_and_staff_languages(agency, agency_admin):
     french = ClientFactory(agency=agency, preferred_language="fr", preferred_channels=["sms"])
     spanish = ClientFactory(agency=agency, preferred_language="es", preferred_channels=["sms"])

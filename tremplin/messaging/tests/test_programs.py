@@ -7,7 +7,7 @@ import pytest
 
 from tremplin.clients.tests.factories import ClientFactory
 from tremplin.core.choices import DeliveryMode
-from tremplin.messaging import hooks, outbox
+from tremplin.messaging import hooks, outbox, tasks
 from tremplin.messaging.models import OutboundMessage, OutboundStatus
 from tremplin.messaging.tests.conftest import NOON_TORONTO
 from tremplin.messaging.tests.helpers import consent, lines_for
@@ -191,3 +191,32 @@ def test_promotions_missed_by_a_crash_are_caught_up(agency):
     registration.refresh_from_db()
     assert registration.promotion_notified_at is not None
     assert sms_of(client, "waitlist_promoted").count() == 1
+
+
+def test_a_registration_notice_lost_with_its_task_goes_out_with_the_next_tick_once(agency):
+    client = person(agency)
+    session = session_at(agency, starts_in=timedelta(days=2), mode="online")
+    # No commit hook runs here (the test's transaction never commits): as if the worker task
+    # that says "look now" was lost.
+    registration = programs.registration_create(
+        session=session, client=client, mode="online", actor=None
+    )
+    assert registration.notice_pending
+    assert not sms_of(client, "registration_confirmed").exists()
+
+    tasks.messaging_tick()
+    tasks.messaging_tick()
+    assert sms_of(client, "registration_confirmed").count() == 1
+    registration.refresh_from_db()
+    assert not registration.notice_pending
+
+
+def test_a_registration_cancelled_before_its_notice_is_not_told(agency):
+    client = person(agency)
+    session = session_at(agency, starts_in=timedelta(days=2), mode="online")
+    registration = programs.registration_create(
+        session=session, client=client, mode="online", actor=None
+    )
+    programs.registration_cancel(registration=registration, actor=None)
+    assert hooks.registration_notices_send() == 0
+    assert not sms_of(client, "registration_confirmed").exists()

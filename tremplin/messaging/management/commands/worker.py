@@ -23,6 +23,7 @@ def pump(stop: threading.Event, poll: float) -> None:
     from tremplin.messaging import outbox
 
     last_sweep = 0.0
+    wake = outbox.pump_started()
     while not stop.is_set():
         sent = 0
         try:
@@ -34,7 +35,8 @@ def pump(stop: threading.Event, poll: float) -> None:
         except Exception:  # noqa: BLE001 — the pump must keep going (database restart…)
             log.exception("messaging pump")
         if not sent:
-            stop.wait(poll)
+            wake.wait(poll)  # a "look now" task (tasks.drain_outbox) ends the wait early
+            wake.clear()
 
 
 class Command(BaseCommand):

@@ -45,6 +45,8 @@ class Command(BaseCommand):
 
         from gunicorn.app.base import BaseApplication
 
+        from tremplin.assistant.nlu.langid_server import SharedLanguageModels
+
         config = {
             "bind": f"{options['host']}:{options['port']}",
             "workers": options["workers"],
@@ -79,4 +81,10 @@ class Command(BaseCommand):
             f"Tremplin on http://{config['bind']} with {config['workers']} workers", ending="\n"
         )
         self.stdout.flush()
-        TremplinServer().run()
+        # Loads while the master warms up; the workers ask it instead of each holding ~400 MB.
+        language_models = SharedLanguageModels()
+        language_models.start()
+        try:
+            TremplinServer().run()
+        finally:
+            language_models.stop()
