@@ -481,6 +481,8 @@ def _link_demo_contact(agency: Agency) -> None:
             .first()
         )
         if mentor is not None:
+            mentor.employer = contact.employer  # a mentor signs in as a contact of their employer
+            mentor.save(update_fields=["employer"])
             services.mentor_link_contact(mentor=mentor, contact=contact, actor=None)
 
 

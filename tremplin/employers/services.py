@@ -727,6 +727,15 @@ MENTOR_FIELDS = (
 )
 
 
+def _check_mentor_login(mentor: MentorProfile, contact: EmployerContact) -> None:
+    if contact.agency_id != mentor.agency_id:
+        raise ValueError("The contact belongs to another agency.")
+    if mentor.employer_id is not None and contact.employer_id != mentor.employer_id:
+        raise ValidationError(
+            {"contact": _("This login belongs to a contact of another employer than the mentor's.")}
+        )
+
+
 @transaction.atomic
 def mentor_create(*, agency: Agency, actor: Actor, **fields: Any) -> MentorProfile:
     mentor = MentorProfile(agency=agency)
@@ -737,8 +746,8 @@ def mentor_create(*, agency: Agency, actor: Actor, **fields: Any) -> MentorProfi
         raise ValidationError({"noc_code": _("Enter a NOC 2021 code of five digits.")})
     if mentor.employer is not None and mentor.employer.agency_id != agency.pk:
         raise ValueError("The employer belongs to another agency.")
-    if mentor.contact is not None and mentor.contact.agency_id != agency.pk:
-        raise ValueError("The contact belongs to another agency.")
+    if mentor.contact is not None:
+        _check_mentor_login(mentor, mentor.contact)
     mentor.save()
     audit_log(agency=agency, actor=actor, action="mentor.create", obj=mentor)
     return mentor
@@ -749,8 +758,7 @@ def mentor_link_contact(
     *, mentor: MentorProfile, contact: EmployerContact, actor: Actor
 ) -> MentorProfile:
     """Let the mentor sign in with this employer contact's login (their own mentees only)."""
-    if contact.agency_id != mentor.agency_id:
-        raise ValueError("The contact belongs to another agency.")
+    _check_mentor_login(mentor, contact)
     taken = MentorProfile.objects.filter(contact=contact).exclude(pk=mentor.pk).exists()
     if taken:
         raise ValidationError({"contact": _("This login already belongs to another mentor.")})

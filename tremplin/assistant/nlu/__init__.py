@@ -2,35 +2,35 @@
 
 Train from a knowledge base (or database rows), then predict language, intent,
 decision (answer / clarify / out_of_scope) and entities for each message.
+
+The names below are imported on first use: importing one submodule (the shared
+language-model process imports only `langid`) does not load the encoder and
+scikit-learn, and `python -m tremplin.assistant.nlu.evaluate` does not import
+its module twice (runpy warns when the package already imported it).
 """
 
-from tremplin.assistant.nlu.encoders import EmbeddingCache, Encoder, get_encoder
-from tremplin.assistant.nlu.engine import Prediction, Understanding, train, train_from_examples
-from tremplin.assistant.nlu.kb import Intent, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
-from tremplin.assistant.nlu.langid import identify_language
+from importlib import import_module
 
-__all__ = [
-    "EmbeddingCache",
-    "Encoder",
-    "Intent",
-    "KnowledgeBase",
-    "KnowledgeBaseError",
-    "Prediction",
-    "Understanding",
-    "evaluate_cases",
-    "get_encoder",
-    "identify_language",
-    "load_knowledge_base",
-    "train",
-    "train_from_examples",
-]
+_EXPORTS = {
+    "EmbeddingCache": "encoders",
+    "Encoder": "encoders",
+    "get_encoder": "encoders",
+    "Prediction": "engine",
+    "Understanding": "engine",
+    "train": "engine",
+    "train_from_examples": "engine",
+    "Intent": "kb",
+    "KnowledgeBase": "kb",
+    "KnowledgeBaseError": "kb",
+    "load_knowledge_base": "kb",
+    "identify_language": "langid",
+    "evaluate_cases": "evaluate",
+}
+
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
-    # Lazy so `python -m tremplin.assistant.nlu.evaluate` does not import the
-    # module twice (runpy warns when the package already imported it).
-    if name == "evaluate_cases":
-        from tremplin.assistant.nlu.evaluate import evaluate_cases
-
-        return evaluate_cases
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)

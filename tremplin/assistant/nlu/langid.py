@@ -126,7 +126,9 @@ class LanguageIdentifier:
         scores = remote_scores(path, text)
         if scores is None:
             # The script rules and the default language still answer; never load ~400 MB here.
-            logger.warning("The language-model process at %s does not answer.", path)
+            # No socket yet is a process still loading (it appears only when ready), not a fault.
+            if os.path.exists(path):
+                logger.warning("The language-model process at %s does not answer.", path)
             return {}
         return scores
 

@@ -63,7 +63,9 @@ def test_workers_get_the_same_answers_from_the_shared_process_which_comes_back_a
 def test_an_unreachable_model_process_leaves_the_script_rules_and_never_loads_lingua(
     monkeypatch, tmp_path, caplog
 ):
-    monkeypatch.setenv(SOCKET_ENV, str(tmp_path / "absent.sock"))
+    dead = tmp_path / "dead.sock"
+    dead.touch()  # left behind by a process that died (one still loading has no socket yet)
+    monkeypatch.setenv(SOCKET_ENV, str(dead))
     identifier = LanguageIdentifier(default="fr")
     with caplog.at_level(logging.WARNING):
         assert identifier.identify("Коли наступний семінар?") == "uk"  # Ukrainian letters

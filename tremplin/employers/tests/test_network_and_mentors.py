@@ -263,11 +263,24 @@ def test_an_employer_contact_who_is_not_a_mentor_has_no_mentee_pages(client, age
 
 
 def test_a_login_mentors_once(agency, mentor_login):
-    user, _mentor = mentor_login
-    with pytest.raises(ValidationError):
+    user, mentor = mentor_login
+    with pytest.raises(ValidationError, match="already belongs to another mentor"):
         services.mentor_link_contact(
-            mentor=MentorFactory(agency=agency), contact=user.employer_contacts.get(), actor=None
+            mentor=MentorFactory(agency=agency, employer=mentor.employer),
+            contact=user.employer_contacts.get(),
+            actor=None,
         )
+
+
+def test_a_mentor_signs_in_only_as_a_contact_of_their_own_employer(agency):
+    other_employer_login = employer_contact(employer=EmployerFactory(agency=agency))
+    mentor = MentorFactory(agency=agency, employer=EmployerFactory(agency=agency))
+    with pytest.raises(ValidationError, match="another employer"):
+        services.mentor_link_contact(
+            mentor=mentor, contact=other_employer_login.employer_contacts.get(), actor=None
+        )
+    mentor.refresh_from_db()
+    assert mentor.contact is None
 
 
 def test_the_demo_shows_shared_employers_network_guests_and_a_mentor_who_signs_in():
