@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from tremplin.assistant.nlu.langid_server import SOCKET_ENV, remote_scores, wait_until_ready
@@ -71,6 +73,13 @@ SCRIPT_LANGUAGE: dict[str, str] = {
     "KHMER": "km",
     "MYANMAR": "my",
 }
+# Short messages ("es gratis?", "libre po ba ito?") give lingua too few n-grams: its scores are
+# nearly flat and the prior towards English and French wins. There, words that only the
+# assistant's own sentences in one other language use (its gettext catalogs) decide.
+SHORT_MESSAGE_WORDS = 6
+CONFIDENT_SCORE = 0.5
+CATALOGS = Path(__file__).resolve().parents[1] / "locale"
+WORD = re.compile(r"[^\W\d_]+")
 UKRAINIAN_ONLY_LETTERS = set("іїєґ")
 RUSSIAN_ONLY_LETTERS = set("ыэъё")
 
@@ -171,8 +180,67 @@ class LanguageIdentifier:
         if best not in PREFERRED_LANGUAGES:
             preferred = max(PREFERRED_LANGUAGES, key=lambda code: scores.get(code, 0.0))
             if scores.get(preferred, 0.0) >= PREFERRED_RATIO * scores[best]:
-                return preferred
+                best = preferred
+        if best in PREFERRED_LANGUAGES and scores[best] < CONFIDENT_SCORE:
+            return _short_message_language(text) or best
         return best
+
+
+def _short_message_language(text: str) -> str | None:
+    """The one language whose catalog alone has the most of this short message's words, when
+    those words outnumber the message's English or French words that language lacks (a French
+    "numero" or an English "info" borrowed by another language never outvotes the rest)."""
+    words = set(WORD.findall(text.lower()))
+    if not words or len(words) > SHORT_MESSAGE_WORDS:
+        return None
+    vocabulary = catalog_vocabulary()
+    preferred = set(PREFERRED_LANGUAGES)
+    hits: Counter[str] = Counter()
+    for word in words:
+        languages = vocabulary.get(word, frozenset())
+        if languages and not languages & preferred:
+            hits.update(languages & set(CANDIDATE_LANGUAGES))
+    ranked = hits.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+        return None
+    language, found = ranked[0]
+    against = sum(
+        1
+        for word in words
+        if vocabulary.get(word, frozenset()) & preferred
+        and language not in vocabulary.get(word, frozenset())
+    )
+    return language if found > against else None
+
+
+def _po_strings(path: Path, keyword: str) -> list[str]:
+    """The `msgid` or `msgstr` texts of a .po file, continuation lines joined."""
+    texts: list[str] = []
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(keyword + " "):
+            current = [line[len(keyword) + 1 :].strip().strip('"')]
+            texts.append("")
+        elif line.startswith('"') and current is not None:
+            current.append(line.strip().strip('"'))
+        else:
+            current = None
+        if current is not None:
+            texts[-1] = "".join(current)
+    return texts
+
+
+@lru_cache(maxsize=1)
+def catalog_vocabulary() -> dict[str, frozenset[str]]:
+    """word → the languages whose assistant sentences use it (English: the source texts)."""
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for catalog in sorted(CATALOGS.glob("*/LC_MESSAGES/django.po")):
+        language = catalog.parts[-3]
+        for keyword, code in (("msgstr", language), ("msgid", "en")):
+            for sentence in _po_strings(catalog, keyword):
+                for word in WORD.findall(sentence.lower()):
+                    found[word].add(code)
+    return {word: frozenset(codes) for word, codes in found.items()}
 
 
 @lru_cache(maxsize=2)

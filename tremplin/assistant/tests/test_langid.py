@@ -1,4 +1,4 @@
-"""The language-model process that `tremplin serve` shares between its workers."""
+"""Language identification: the process `tremplin serve` shares, and short messages."""
 
 import logging
 import os
@@ -73,3 +73,18 @@ def test_an_unreachable_model_process_leaves_the_script_rules_and_never_loads_li
         assert identifier.identify("Is it free?") == "fr"  # no scores: the default
     assert identifier._detector is None
     assert "does not answer" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hola, es gratis?", "es"),
+        ("libre po ba ito?", "tl"),
+        ("obrigado", "pt"),
+        # A word borrowed by another language never outvotes the rest of the message.
+        ("is my personal info kept private?", "en"),
+        ("changez mon numéro de téléphone svp", "fr"),
+    ],
+)
+def test_short_messages_are_read_by_the_words_of_the_assistants_own_catalogs(text, language):
+    assert default_identifier().identify(text) == language
