@@ -2,7 +2,6 @@
 network's own tokens with their activity (network administrators)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +13,7 @@ from tremplin.agencies.requests import AgencyRequest
 from tremplin.agencies.selectors import network_get_default
 from tremplin.api import selectors, services
 from tremplin.api.forms import NetworkTokenForm, TokenForm, WebhookForm
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
+from tremplin.core.forms import form_save
 
 
 def _token_page(
@@ -35,18 +29,19 @@ def _token_page(
     form = form_class(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        try:
-            _token, secret = services.token_create(
+        created = form_save(
+            form,
+            lambda: services.token_create(
                 agency=agency,
                 network=network,
                 actor=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 expires_at=form.expires_at(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+            ),
+        )
+        if created is not None:
+            _token, secret = created
             form = form_class()
     tokens = (
         selectors.token_list_for_agency(agency=agency)
@@ -86,17 +81,17 @@ def token_revoke(request: AgencyRequest, api_token_id: int) -> HttpResponse:
 def webhook_list(request: AgencyRequest) -> HttpResponse:
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            endpoint = services.webhook_endpoint_create(
+        endpoint = form_save(
+            form,
+            lambda: services.webhook_endpoint_create(
                 agency=request.agency,
                 actor=request.user,
                 url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"],
                 description=form.cleaned_data["description"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+            ),
+        )
+        if endpoint is not None:
             return redirect(
                 "api_staff:webhook",
                 agency_slug=request.agency.slug,

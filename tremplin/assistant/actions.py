@@ -228,7 +228,7 @@ def describe_session(turn: Turn, session: Session, mode: str | None = None) -> s
         else ""
     )
     # An online session on a Saturday is real; the note keeps it from contradicting the hours.
-    if closed_that_day(turn.opening_hours(), session.starts_at, ZoneInfo(turn.agency.time_zone)):
+    if closed_that_day(turn.opening_hours, session.starts_at, ZoneInfo(turn.agency.time_zone)):
         where += f" · {CLOSED_THAT_DAY}"
     return f"{session.title} — {_when(turn, session.starts_at)} ({labels}{where})"
 

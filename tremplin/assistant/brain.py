@@ -166,7 +166,7 @@ def warm_up() -> int:
     from django.db import connections
     from django_scopes import scopes_disabled
 
-    from tremplin.assistant.nlu.langid import default_identifier
+    from tremplin.assistant.nlu.langid import catalog_vocabulary, default_identifier
 
     loaded = 0
     try:
@@ -181,6 +181,7 @@ def warm_up() -> int:
                     loaded += 1
     finally:
         connections.close_all()  # no connection may cross a fork
+    catalog_vocabulary()  # read once here, not by each worker on its first short message
     # Last: with a shared language-model process (tremplin serve) this waits for it to be ready,
     # while it loaded in parallel with everything above.
     default_identifier().preload()

@@ -151,7 +151,7 @@ def _locations_from_database(turn: Turn) -> bool:
 
 def _hours_from_database(turn: Turn) -> bool:
     """Opening days and hours from the agency's facts, and whether it is open now."""
-    hours = turn.opening_hours()
+    hours = turn.opening_hours
     if hours is not None:
         turn.say(*opening_sentences(hours, turn.now()))
     return hours is not None

@@ -7,7 +7,7 @@ two no longer import each other.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -300,11 +300,10 @@ class Turn:
     def now(self) -> datetime:
         return timezone.localtime(timezone.now(), ZoneInfo(self.agency.time_zone))
 
+    @cached_property
     def opening_hours(self) -> OpeningHours | None:
         """The agency's opening days and hours (its knowledge base's facts), read once a turn."""
-        if "_hours" not in self.__dict__:
-            self.__dict__["_hours"] = agency_facts_get(agency=self.agency)
-        return self.__dict__["_hours"]
+        return agency_facts_get(agency=self.agency)
 
     def hand_over(self, reason: str, *, urgent: bool = False) -> None:
         """Pass the conversation to a person, and say when they will answer."""
@@ -318,7 +317,7 @@ class Turn:
         self.say(HANDED_OVER_WEB if self.is_web else HANDED_OVER_REMOTE)
         if urgent:
             self.say(HANDED_OVER_URGENT)
-        if (opening := self.opening_hours()) is not None:
+        if (opening := self.opening_hours) is not None:
             # When a person will answer, from the same facts as the opening hours answer.
             self.say(*opening_sentences(opening, self.now(), handing_over=True))
         elif hours := self.knowledge_answer("office_hours"):

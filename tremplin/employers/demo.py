@@ -34,6 +34,7 @@ from tremplin.employers.models import (
     WageUnit,
     WorkMode,
 )
+from tremplin.employers.selectors import network_employers_shared
 from tremplin.programs import services as program_services
 from tremplin.programs.models import (
     AttendanceMode,
@@ -619,8 +620,6 @@ def _hiring_events(
                 minutes=20,
             )
         # An employer another agency of the network shares (with its consent) joins online.
-        from tremplin.employers.selectors import network_employers_shared
-
         for guest in network_employers_shared(agency=agency)[:1]:
             services.hiring_event_add_employer(
                 event=event,

@@ -83,17 +83,18 @@ def employer_contacts(*, employer: Employer) -> QuerySet[EmployerContact]:
     return EmployerContact.objects.filter(employer=employer).select_related("user")
 
 
+def _shared_in_network(agency: Agency) -> Q:
+    """Employers that agreed to be shared, of the active agencies of `agency`'s network."""
+    return Q(shared_with_network=True, agency__network_id=agency.network_id, agency__is_active=True)
+
+
 def network_employers_shared(*, agency: Agency) -> QuerySet[Employer]:
     """Employers of the other agencies of the agency's network that agreed to be shared
     (consent recorded). Never an agency of another network. The scope is the page's one
     agency, so this crossing is explicit: the network and the consent are the filter."""
     return (
         Employer.objects.with_scopes_disabled()  # type: ignore[attr-defined]
-        .filter(
-            shared_with_network=True,
-            agency__network_id=agency.network_id,
-            agency__is_active=True,
-        )
+        .filter(_shared_in_network(agency))
         .exclude(agency=agency)
         .select_related("agency")
         .order_by("name", "id")
@@ -109,14 +110,7 @@ def employers_usable(*, agency: Agency) -> QuerySet[Employer]:
     and those shared with the network (explicit network filter, as above)."""
     return (
         Employer.objects.with_scopes_disabled()  # type: ignore[attr-defined]
-        .filter(
-            Q(agency=agency)
-            | Q(
-                shared_with_network=True,
-                agency__network_id=agency.network_id,
-                agency__is_active=True,
-            )
-        )
+        .filter(Q(agency=agency) | _shared_in_network(agency))
         .select_related("agency")
         .order_by("name", "id")
     )
@@ -622,7 +616,6 @@ def mentees_of_mentor(*, mentor: MentorProfile) -> QuerySet[MentoringMatch]:
             status__in=[MatchStatus.ACTIVE, MatchStatus.ENDED],
         )
         .select_related("client", "request")
-        .annotate(minutes=Sum("meetings__duration_minutes"))
         .order_by("status", "-started_on", "id")
     )
 

@@ -594,7 +594,6 @@ def staff_employer(request: AgencyRequest, employer_id: int) -> HttpResponse:
             "contacts": selectors.employer_contacts(employer=employer),
             "postings": selectors.job_postings_for_employer(employer=employer),
             "form": form,
-            "share_form": NetworkShareForm(),
         },
     )
 

@@ -114,7 +114,7 @@ class FileAdapter:
     def _descriptor(self) -> int:
         """The outbox file, opened once per process (opening it per message cost more than
         the write); reopened when it was moved or deleted."""
-        path = os.path.join(settings.MESSAGING_OUTBOX_DIR, f"{self.channel}.jsonl")
+        path = str(self.path)
         descriptor = self._descriptors.get(path)
         if descriptor is not None and os.path.exists(path):
             return descriptor

@@ -655,14 +655,7 @@ def inbound_opt_out(*, agency: Agency, channel: str, phone: str, body: str) -> s
         if consent_allows(client=client, purpose=purpose):
             consent_withdraw(client=client, purpose=purpose, actor=None)
             changed = True
-    _optout, created = OptOut.objects.get_or_create(agency=agency, channel=channel, address=phone)
-    pending = OutboundMessage.objects.filter(
-        agency=agency, channel=channel, to=phone, status__in=DUE_STATUSES
-    )
-    for message in pending:
-        message.status, message.error = OutboundStatus.SKIPPED, "the person replied STOP"
-        message.save(update_fields=["status", "error"])
-        _event(message, OutboundStatus.SKIPPED, message.error)
+    created = _opt_out(agency, channel, phone, why="the person replied STOP")
     audit_log(
         agency=agency,
         actor=None,
@@ -712,6 +705,32 @@ EMAIL_OPT_OUT_EVENTS = frozenset({"complained", "unsubscribed"})
 
 
 @transaction.atomic
+def _opt_out(agency: Agency, channel: str, address: str, *, why: str) -> bool:
+    """Never send on `channel` to `address` again, and skip what is pending there (in bulk).
+    True when this address had not stopped before."""
+    _optout, created = OptOut.objects.get_or_create(agency=agency, channel=channel, address=address)
+    pending = OutboundMessage.objects.filter(
+        agency=agency, channel=channel, to=address, status__in=DUE_STATUSES
+    )
+    skipped = list(pending.values_list("pk", flat=True))
+    if skipped:
+        OutboundMessage.objects.filter(pk__in=skipped).update(
+            status=OutboundStatus.SKIPPED, error=why
+        )
+        now = clock.now()
+        MessageEvent.objects.bulk_create(
+            MessageEvent(
+                agency_id=agency.pk,
+                message_id=pk,
+                status=OutboundStatus.SKIPPED,
+                detail=why[:300],
+                at=now,
+            )
+            for pk in skipped
+        )
+    return created
+
+
 def email_event_apply(
     *, provider_message_id: str, event_type: str, reason: str = "", description: str = ""
 ) -> bool:
@@ -726,13 +745,15 @@ def email_event_apply(
 
     if event_type not in {"delivered"} | EMAIL_FAILED_EVENTS | EMAIL_OPT_OUT_EVENTS:
         return False  # opens and clicks are not tracked; deferrals change nothing
+    if not provider_message_id:
+        return False
     message = (
         OutboundMessage.objects.select_for_update(of=("self",))
         .filter(channel=Channel.EMAIL, provider_message_id=provider_message_id[:100])
         .select_related("agency", "client")
         .first()
     )
-    if message is None or not provider_message_id:
+    if message is None:
         return False
     try:
         with transaction.atomic():
@@ -762,16 +783,7 @@ def email_event_apply(
         client = message.client
         if client is not None and consent_allows(client=client, purpose="contact_email"):
             consent_withdraw(client=client, purpose="contact_email", actor=None)
-        OptOut.objects.get_or_create(
-            agency=message.agency, channel=Channel.EMAIL, address=message.to
-        )
-        pending = OutboundMessage.objects.filter(
-            agency=message.agency, channel=Channel.EMAIL, to=message.to, status__in=DUE_STATUSES
-        )
-        for other in pending:
-            other.status, other.error = OutboundStatus.SKIPPED, f"the person {event_type}"
-            other.save(update_fields=["status", "error"])
-            _event(other, OutboundStatus.SKIPPED, other.error)
+        _opt_out(message.agency, Channel.EMAIL, message.to, why=f"the person {event_type}")
         audit_log(
             agency=message.agency,
             actor=None,

@@ -576,13 +576,11 @@ def _lock_session(session: Session) -> Session:
 def _session_with_program(session: Session) -> Session:
     """The session as it reads now (no lock), with what the registration rules look at; the
     caller's copy when it already holds them (a view that just read it in this request)."""
-    if all(
-        field.is_cached(instance)
-        for field, instance in (
-            (Session._meta.get_field("agency"), session),
-            (Session._meta.get_field("element"), session),
-        )
-    ) and ServiceElement._meta.get_field("program").is_cached(session.element):
+    if (
+        Session.agency.is_cached(session)
+        and Session.element.is_cached(session)
+        and ServiceElement.program.is_cached(session.element)
+    ):
         return session
     return (
         Session.objects.with_scope(agency=session.agency_id)

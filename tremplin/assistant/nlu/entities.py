@@ -604,8 +604,6 @@ def _anchor_day(text: str, today: date) -> date | None:
         return today + timedelta(days=1)
     if _TODAY.search(text):
         return today
-    if choices := next_weekday_choices(text, today):
-        return choices[0]
     for match in _MONTH_DAY.finditer(text):
         if match.group(1) != "mar":  # French "mar" is Tuesday's abbreviation
             if found := _dated(today, MONTHS[match.group(1)], int(match.group(2))):

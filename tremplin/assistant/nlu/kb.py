@@ -158,10 +158,9 @@ def _parse_intent(node: Node, seen_ids: dict[str, int]) -> Intent:
             raise _fail(node, f"missing {what} in {label}")
     assert intent_id is not None
     if intent_id in seen_ids:
-        raise _fail(
-            by_key["id"][1],
-            f"duplicate intent id '{intent_id}' (first defined on line {seen_ids[intent_id]})",
-        )
+        first = seen_ids[intent_id]  # 0: an intent of the shared part
+        where = f"first defined on line {first}" if first else "defined in the shared part"
+        raise _fail(by_key["id"][1], f"duplicate intent id '{intent_id}' ({where})")
     seen_ids[intent_id] = _line(by_key["id"][1])
     kind_node = by_key["kind"][1]
     kind = _scalar(kind_node, f"kind of {label}")
@@ -326,14 +325,7 @@ def load_knowledge_base(text: str, *, source: str = "<kb>") -> KnowledgeBase:
         intents = _load_shared(Path(source).parent / shared, by_key["shared"])
     seen_ids = {intent.id: 0 for intent in intents}
     if "intents" in by_key:
-        try:
-            intents += _parse_intents(by_key["intents"], seen_ids)
-        except KnowledgeBaseError as error:
-            if "(first defined on line 0)" in str(error):
-                raise KnowledgeBaseError(
-                    str(error).replace("first defined on line 0", "defined in the shared part")
-                ) from error
-            raise
+        intents += _parse_intents(by_key["intents"], seen_ids)
     if "answers" in by_key:
         intents = _parse_overrides(by_key["answers"], intents)
     facts = _parse_facts(by_key["facts"]) if "facts" in by_key else None

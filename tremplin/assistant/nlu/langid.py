@@ -213,31 +213,16 @@ def _short_message_language(text: str) -> str | None:
     return language if found > against else None
 
 
-def _po_strings(path: Path, keyword: str) -> list[str]:
-    """The `msgid` or `msgstr` texts of a .po file, continuation lines joined."""
-    texts: list[str] = []
-    current: list[str] | None = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith(keyword + " "):
-            current = [line[len(keyword) + 1 :].strip().strip('"')]
-            texts.append("")
-        elif line.startswith('"') and current is not None:
-            current.append(line.strip().strip('"'))
-        else:
-            current = None
-        if current is not None:
-            texts[-1] = "".join(current)
-    return texts
-
-
 @lru_cache(maxsize=1)
 def catalog_vocabulary() -> dict[str, frozenset[str]]:
     """word → the languages whose assistant sentences use it (English: the source texts)."""
+    import polib
+
     found: defaultdict[str, set[str]] = defaultdict(set)
     for catalog in sorted(CATALOGS.glob("*/LC_MESSAGES/django.po")):
         language = catalog.parts[-3]
-        for keyword, code in (("msgstr", language), ("msgid", "en")):
-            for sentence in _po_strings(catalog, keyword):
+        for entry in polib.pofile(str(catalog)):
+            for sentence, code in ((entry.msgstr, language), (entry.msgid, "en")):
                 for word in WORD.findall(sentence.lower()):
                     found[word].add(code)
     return {word: frozenset(codes) for word, codes in found.items()}

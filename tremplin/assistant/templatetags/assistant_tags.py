@@ -33,8 +33,15 @@ def intent_name(context: template.Context, intent_id: str) -> str:
 
     if not intent_id:
         return "?"
-    request = context["request"]
-    return intent_label(request.agency, intent_id, str(context.get("LANGUAGE_CODE") or "en"))
+    # A conversation names the same few intents again and again: look each up once a page.
+    names: dict[str, str] = context.render_context.setdefault(  # type: ignore[assignment]
+        "assistant_intent_names",
+        {},  # type: ignore[arg-type]
+    )
+    if intent_id not in names:
+        language = str(context.get("LANGUAGE_CODE") or "en")
+        names[intent_id] = intent_label(context["request"].agency, intent_id, language)
+    return names[intent_id]
 
 
 @register.inclusion_tag("assistant/_chat.html", takes_context=True)
