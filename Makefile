@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 	DEBUG=1 $(BIN)/tremplin compilemessages
+	@# Bytecode now, as a wheel install would: an app server that may not write it (read-only
+	@# tree, PYTHONDONTWRITEBYTECODE) otherwise compiles every module at each start.
+	$(BIN)/python -m compileall -q tremplin > /dev/null
 
 demo: install
 	DEBUG=1 $(BIN)/tremplin demo

@@ -347,7 +347,9 @@ class RegistrationList(OrderingMixin, AgencyApiView):
         data = self.valid(s.RegistrationCreateSerializer, request.data)
         session = _field_object(
             "session_id",
-            lambda: session_get_for_agency(agency=self.agency, session_id=data["session_id"]),
+            lambda: session_get_for_agency(
+                agency=self.agency, session_id=data["session_id"], with_seats=False
+            ),
         )
         client = _field_object(
             "client_id",

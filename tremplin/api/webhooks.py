@@ -21,8 +21,10 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -38,6 +40,7 @@ from tremplin.api.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from tremplin.core.versions import agency_version, agency_version_bump_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -78,17 +81,40 @@ def webhook_emit(
     )
 
 
+ENDPOINTS = "webhook-endpoints"  # the kind of the agency's version in tremplin.core.versions
+
+
+def _active_endpoints(agency_id: int) -> list[tuple[int, list[str]]]:
+    """(id, events) of the agency's active endpoints, from the shared cache: every registration
+    asks, and endpoints rarely change (a save or delete bumps the version, see ApiConfig)."""
+    key = f"{ENDPOINTS}:{agency_id}:{agency_version(ENDPOINTS, agency_id)}"
+    endpoints = cache.get(key)
+    if endpoints is None:
+        endpoints = list(
+            WebhookEndpoint.objects.with_scope(agency=agency_id)
+            .filter(agency_id=agency_id, is_active=True)
+            .order_by("id")
+            .values_list("id", "events")
+        )
+        cache.set(key, endpoints, 24 * 60 * 60)
+    return endpoints
+
+
+def webhook_endpoints_changed(
+    sender: type[WebhookEndpoint], instance: WebhookEndpoint, **kwargs: Any
+) -> None:
+    agency_version_bump_on_commit(ENDPOINTS, instance.agency_id)
+
+
 def webhook_listeners(*, agency: Agency | int, event_type: str) -> list[WebhookEndpoint]:
-    """The agency's active endpoints subscribed to `event_type` (one query)."""
+    """The agency's active endpoints subscribed to `event_type`."""
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event {event_type!r}.")
     agency_id = agency if isinstance(agency, int) else agency.pk
     return [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.with_scope(agency=agency_id)
-        .filter(agency_id=agency_id, is_active=True)
-        .only("id", "events")
-        if event_type in endpoint.events
+        WebhookEndpoint(pk=endpoint_id, agency_id=agency_id, events=events)
+        for endpoint_id, events in _active_endpoints(agency_id)
+        if event_type in events
     ]
 
 

@@ -7,7 +7,8 @@ class AssistantConfig(AppConfig):
     verbose_name = _("Virtual assistant")
 
     def warm_up(self) -> None:
-        """Called by tremplin.core.warmup before the server forks: models loaded once."""
+        """Called by tremplin.core.warmup.warm_up_apps in the server's master: models loaded once,
+        shared by the workers forked after it."""
         from tremplin.assistant.brain import warm_up
 
         warm_up()

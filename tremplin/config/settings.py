@@ -135,9 +135,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "tremplin.ops.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # No Redis: a cache every process on the machine shares (a table in the database), so
     # allauth's login throttles and used TOTP codes and core.ratelimit hold across workers.

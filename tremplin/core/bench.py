@@ -229,11 +229,10 @@ def run_pages(command: BaseCommand, options: dict[str, Any]) -> bool:
     port, seconds, concurrency = options["port"], options["seconds"], options["concurrency"]
     home = pages[0][1]
     ok = True
-    with serving(port=port, workers=options["workers"]) as server:
-        first = hammer(port=port, requests=get(home), concurrency=1, total=1)
+    with serving(port=port, workers=options["workers"], first_page=home) as server:
         command.stdout.write(
-            f"server start → /healthz 200: {server.started_in:.2f} s; first agency home: "
-            f"{first.percentile(50):.0f} ms (status {next(iter(first.statuses))})"
+            f"server start → first agency home 200: {server.started_in:.2f} s; "
+            f"workers forked warm (assistant loaded): {server.warm_in:.2f} s"
         )
         command.stdout.write(
             f"agency {agency.slug}: {options['workers']} workers, {concurrency} connections, "

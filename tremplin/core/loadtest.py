@@ -12,11 +12,13 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 
@@ -122,10 +124,17 @@ def form_post(path: str, data: dict[str, str], cookies: dict[str, str]) -> Reque
     return ("POST", path, headers, urlencode(data).encode())
 
 
-def _healthy(port: int) -> bool:
+def _still_running(process: subprocess.Popen[bytes], started: float) -> None:
+    if process.poll() is not None:
+        raise RuntimeError(f"tremplin serve exited with status {process.returncode}")
+    if time.perf_counter() - started > 120:
+        raise RuntimeError("tremplin serve was not ready within 120 s")
+
+
+def _answers(port: int, path: str) -> bool:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        connection.request("GET", "/healthz", headers=PROXY_HEADERS)
+        connection.request("GET", path, headers=PROXY_HEADERS)
         return connection.getresponse().status == 200
     except OSError:
         return False
@@ -134,26 +143,33 @@ def _healthy(port: int) -> bool:
 @dataclass
 class Server:
     pid: int  # the master process (the workers are its children)
-    started_in: float  # seconds from start to the first /healthz 200
+    started_in: float  # seconds from start to the first 200 of the first page
+    warm_in: float  # seconds from start to the workers forked warm (the assistant loaded)
 
 
 @contextmanager
-def serving(*, port: int, workers: int, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """Run `tremplin serve` on 127.0.0.1:`port` until the block ends."""
-    child_env = {**os.environ, **(env or {})}
+def serving(
+    *, port: int, workers: int, env: dict[str, str] | None = None, first_page: str = "/healthz"
+) -> Iterator[Server]:
+    """Run `tremplin serve` on 127.0.0.1:`port` until the block ends; the block starts once the
+    workers are forked warm (the assistant loaded), after the first 200 of `first_page` is
+    timed."""
+    ready = Path(tempfile.mkdtemp(prefix="tremplin-serve-")) / "ready"
+    child_env = {**os.environ, **(env or {}), "SERVER_READY_FILE": str(ready)}
     child_env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     command = [sys.executable, "-m", "tremplin", "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=child_env, stdout=subprocess.DEVNULL)
     try:
-        while not _healthy(port):
-            if process.poll() is not None:
-                raise RuntimeError(f"tremplin serve exited with status {process.returncode}")
-            if time.perf_counter() - started > 120:
-                raise RuntimeError("tremplin serve did not answer /healthz within 120 s")
+        while not _answers(port, first_page):
+            _still_running(process, started)
             time.sleep(0.05)
-        yield Server(pid=process.pid, started_in=time.perf_counter() - started)
+        answered = time.perf_counter() - started
+        while not ready.exists():
+            _still_running(process, started)
+            time.sleep(0.05)
+        yield Server(pid=process.pid, started_in=answered, warm_in=time.perf_counter() - started)
     finally:
         process.terminate()
         try:

@@ -24,26 +24,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-VERSION_KEY = "public-pages-version:{agency_id}"
+from tremplin.core.versions import agency_version, agency_version_bump_on_commit
 
-
-def public_pages_version(agency_id: int) -> int:
-    return cache.get_or_set(VERSION_KEY.format(agency_id=agency_id), 1, None) or 1
-
-
-def public_pages_changed(agency_id: int) -> None:
-    """Every cached public page of the agency is stale from now on."""
-    key = VERSION_KEY.format(agency_id=agency_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet: nothing was cached under one
-        cache.set(key, 2, None)
+KIND = "public-pages"
 
 
 def _agency_id_of(instance: Model) -> int | None:
@@ -54,7 +42,7 @@ def _agency_id_of(instance: Model) -> int | None:
 
 def public_pages_changed_on_commit(agency_id: int) -> None:
     """Once the current transaction commits (at once outside one), the agency's pages are stale."""
-    transaction.on_commit(lambda: public_pages_changed(agency_id), robust=True)
+    agency_version_bump_on_commit(KIND, agency_id)
 
 
 def _on_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -83,7 +71,7 @@ def _cacheable(request: HttpRequest) -> bool:
 def _key(request: HttpRequest) -> str:
     agency_id = request.agency.pk  # type: ignore[attr-defined]
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    version = public_pages_version(agency_id)
+    version = agency_version(KIND, agency_id)
     return f"public-page:{agency_id}:{version}:{get_language()}:{path}"
 
 

@@ -3,9 +3,11 @@
 `tremplin serve` runs gunicorn with `preload_app`: the application is built once and the workers
 fork from it, sharing its memory pages. Django imports the URLconf (and so every view module)
 and compiles templates lazily, on the first request of each worker, which made the first answer
-after a start take seconds; `warm_up()` does that work once, before the fork. Apps with heavier
-state (the assistant's language models) warm themselves through an optional `warm_up()` in their
-`apps.py` module's AppConfig.
+after a start take seconds. `warm_up()` does that work once, before the first fork, and the
+workers answer pages at once. Apps with heavier state (the assistant's trained models, which
+need scikit-learn) warm themselves through an optional `warm_up()` in their AppConfig, which
+`warm_up_apps()` calls in the master *after* the first workers serve: the server then replaces
+them with workers forked from the fully warm master, which share those models too.
 """
 
 from django.apps import apps
@@ -33,6 +35,9 @@ def warm_up() -> None:
             get_template(name)
         except TemplateDoesNotExist:
             continue
+
+
+def warm_up_apps() -> None:
     for config in apps.get_app_configs():
         warm = getattr(config, "warm_up", None)
         if callable(warm):

@@ -20,7 +20,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,9 @@ def best_pairs(
         for i, mentee in enumerate(mentees)
         for mentor in mentors
     }
+    # Imported here: scipy.optimize costs every app-server process 0.6 s at start.
+    from scipy.optimize import linear_sum_assignment
+
     weights = np.zeros((len(mentees), len(columns)))
     for j, mentor in enumerate(columns):
         for i in range(len(mentees)):

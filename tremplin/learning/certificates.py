@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from tremplin.learning.models import Certificate
 
@@ -24,6 +23,10 @@ INK = (27, 27, 27)
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str, time_zone: str) -> bytes:
     """A one-page A4 landscape certificate for `certificate`, dated in the agency's time zone."""
+    # Imported here: fpdf2 and fontTools cost every app-server process 0.3 s and ~30 MB at start,
+    # for a page few people open.
+    from fpdf import FPDF
+
     with translation.override(certificate.language):
         issued = date_format(
             timezone.localtime(certificate.issued_at, ZoneInfo(time_zone)), "DATE_FORMAT"

@@ -257,14 +257,19 @@ def session_list_upcoming(
 
 
 def session_get_for_agency(
-    *, agency: Agency, session_id: int, published_only: bool = False
+    *, agency: Agency, session_id: int, published_only: bool = False, with_seats: bool = True
 ) -> Session:
-    sessions = _seat_counts(_sessions(agency).filter(pk=session_id))
+    """The agency's session or 404; `with_seats=False` skips the seat counts for a caller that
+    counts under the lock itself (registration)."""
+    sessions = _sessions(agency).filter(pk=session_id)
+    if with_seats:
+        sessions = _seat_counts(sessions)
     if published_only:
         sessions = sessions.filter(element__program__is_published=True)
-    session = sessions.first()
-    if session is None:
-        raise Http404
+    try:
+        session = sessions.get()
+    except Session.DoesNotExist:
+        raise Http404 from None
     session.agency = agency  # the row scoped by it: no second read of the agency
     return session
 

@@ -16,14 +16,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.formats import date_format
@@ -34,7 +34,8 @@ from i18nfield.strings import LazyI18nString
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Location
 from tremplin.api.webhooks import webhook_emit, webhook_emit_many, webhook_listeners
-from tremplin.audit.services import audit_log
+from tremplin.audit.models import AuditEvent
+from tremplin.audit.services import audit_event, audit_log
 from tremplin.clients.models import Client
 from tremplin.core.pagecache import public_pages_changed_on_commit
 from tremplin.core.services import Actor, Refused
@@ -589,33 +590,146 @@ def _session_with_program(session: Session) -> Session:
     )
 
 
-def _lock_seats(session: Session) -> Session:
-    """The session's own row alone (no join), locked until the transaction ends: what a seat
-    decision needs (status, times, capacities), read fresh, and held as briefly as possible."""
-    sessions = Session.objects.with_scope(agency=session.agency_id)
-    if _LOCK_SESSION_ROWS:
-        sessions = sessions.select_for_update()
-    public_pages_changed_on_commit(session.agency_id)  # seats shown to visitors may change
-    return sessions.get(pk=session.pk)
+def _lock_seats(session: Session) -> None:
+    """Lock the session's own row until the transaction ends, before its seats are counted
+    (PostgreSQL; on SQLite the transaction holds the database's write lock from BEGIN)."""
+    if _LOCK_SESSION_ROWS and connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Session._meta.db_table} WHERE id = %s FOR UPDATE", [session.pk]
+            )
 
 
 def _count(session: Session, mode: str, status: str) -> int:
     return _registrations(session).filter(session=session, mode=mode, status=status).count()
 
 
-def _tally(session: Session, *, mode: str, client: Client) -> dict[str, int]:
-    """In one query (it runs while the session is locked): the client's active registrations
-    in the session, and the confirmed and waiting counts of `mode`."""
-    in_mode = Q(mode=mode)
-    return (
-        _registrations(session)
-        .filter(session=session)
-        .aggregate(
-            mine=Count("pk", filter=Q(client=client) & ~Q(status=RegistrationStatus.CANCELLED)),
-            confirmed=Count("pk", filter=in_mode & Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=in_mode & Q(status=RegistrationStatus.WAITLISTED)),
-        )
+# The seat decision and the insert in one statement, run under the session's lock: a seat when
+# one is free in the mode, else the end of its waitlist, else nothing — and nothing either when
+# the client already has a place or the session's rules (re-read under the lock: a change may
+# have won it first) refuse. Written in SQL because the ORM spent several times the statement's
+# own time building the three queries it replaces, all of it while the lock was held.
+_PLACED_INSERT = """
+INSERT INTO {registrations} ({columns}, status, waitlist_position)
+SELECT {values},
+       CASE WHEN seats.confirmed < seats.capacity THEN %s ELSE %s END,
+       CASE WHEN seats.confirmed < seats.capacity THEN NULL ELSE seats.waiting + 1 END
+FROM (
+    SELECT CASE WHEN %s = %s THEN s.in_person_capacity ELSE s.online_capacity END AS capacity,
+           s.waitlist_enabled AS waitlist_enabled,
+           (SELECT COUNT(*) FROM {registrations} r
+            WHERE r.session_id = s.id AND r.mode = %s AND r.status = %s) AS confirmed,
+           -- Positions run 1…n without gaps: the last one is the count, read from the end of
+           -- the unique waitlist index rather than by counting a long waitlist.
+           (SELECT COALESCE(MAX(r.waitlist_position), 0) FROM {registrations} r
+            WHERE r.session_id = s.id AND r.mode = %s AND r.status = %s) AS waiting,
+           (SELECT COUNT(*) FROM {registrations} r
+            WHERE r.session_id = s.id AND r.client_id = %s AND r.status <> %s) AS mine
+    FROM {sessions} s
+    WHERE s.id = %s AND s.agency_id = %s AND s.status NOT IN (%s, %s) AND s.starts_at > %s
+      AND s.delivery_mode IN ({delivery_modes})
+      AND (%s OR ((s.registration_opens_at IS NULL OR s.registration_opens_at <= %s)
+                  AND (s.registration_closes_at IS NULL OR s.registration_closes_at > %s)))
+) seats
+WHERE seats.mine = 0 AND (seats.confirmed < seats.capacity OR seats.waitlist_enabled)
+RETURNING id, status, waitlist_position
+"""
+_FIXED_BY_THE_INSERT = {"id", "status", "waitlist_position"}
+# On PostgreSQL the audit event goes in the same statement (a data-modifying CTE): the lock is
+# held for one statement and the commit. SQLite, which has no such CTE, serialises whole
+# transactions anyway and saves the event after the insert.
+_PLACED_AND_AUDITED = """
+WITH placed AS ({placed}),
+audited AS (
+    INSERT INTO {events} ({columns}, object_id, detail)
+    SELECT {values}, CAST(placed.id AS varchar), jsonb_set(%s, '{{status}}', to_jsonb(placed.status))
+    FROM placed
+)
+SELECT id, status, waitlist_position FROM placed
+"""
+_FIXED_BY_THE_STATEMENT = {"id", "object_id", "detail"}
+
+
+def _columns_and_values(obj: Model, fixed: set[str]) -> tuple[str, str, list[Any]]:
+    """A model instance's insert: its quoted columns, their placeholders and values (defaults
+    and `auto_now_add` applied, as `save()` would), but for the `fixed` fields."""
+    fields = [field for field in obj._meta.concrete_fields if field.attname not in fixed]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    return columns, ", ".join(["%s"] * len(fields)), values
+
+
+def _insert_if_placed(registration: Registration, *, override: bool, audit: AuditEvent) -> bool:
+    """Insert `registration` confirmed or waitlisted as its session's seats allow (see
+    _PLACED_INSERT), with its `audit` event (given all but the registration's id and status);
+    False, and nothing written, when it may not be placed. Called under the session's lock,
+    whose order is the order of arrival."""
+    registration.created_at = audit.created_at = timezone.now()
+    mode = registration.mode
+    delivery_modes = [delivery for delivery, modes in MODES_OF_DELIVERY.items() if mode in modes]
+    now = connection.ops.adapt_datetimefield_value(registration.created_at)
+    columns, values, params = _columns_and_values(registration, _FIXED_BY_THE_INSERT)
+    sql = _PLACED_INSERT.format(
+        registrations=Registration._meta.db_table,
+        sessions=Session._meta.db_table,
+        columns=columns,
+        values=values,
+        delivery_modes=", ".join(["%s"] * len(delivery_modes)),
     )
+    params += [
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+        mode,
+        AttendanceMode.IN_PERSON,
+        mode,
+        RegistrationStatus.CONFIRMED,
+        mode,
+        RegistrationStatus.WAITLISTED,
+        registration.client_id,
+        RegistrationStatus.CANCELLED,
+        registration.session_id,
+        registration.agency_id,
+        SessionStatus.CANCELLED,
+        SessionStatus.COMPLETED,
+        now,
+        *delivery_modes,
+        override,
+        now,
+        now,
+    ]
+    in_one_statement = connection.vendor == "postgresql"
+    if in_one_statement:
+        columns, values, audit_params = _columns_and_values(audit, _FIXED_BY_THE_STATEMENT)
+        sql = _PLACED_AND_AUDITED.format(
+            placed=sql.strip(), events=AuditEvent._meta.db_table, columns=columns, values=values
+        )
+        detail = AuditEvent._meta.get_field("detail")
+        params += [*audit_params, detail.get_db_prep_save(audit.detail, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        placed = cursor.fetchone()
+    if placed is None:
+        return False
+    registration.pk, registration.status, registration.waitlist_position = placed
+    registration._state.adding = False
+    registration._state.db = connection.alias
+    audit.object_id = str(registration.pk)
+    audit.detail["status"] = registration.status
+    if not in_one_statement:
+        audit.save(force_insert=True)
+    return True
+
+
+def _explain_refusal(session: Session, *, mode: str, client: Client, override: bool) -> NoReturn:
+    """Why the guarded insert placed nobody, read under the lock it still holds."""
+    locked = Session.objects.with_scope(agency=session.agency_id).get(pk=session.pk)
+    _refuse_unless_open(locked, mode, override=override)
+    mine = _registrations(locked).filter(session=locked, client=client)
+    if mine.exclude(status=RegistrationStatus.CANCELLED).exists():
+        raise RegistrationRefused(
+            "duplicate", _("Already registered for this session (or on its waitlist).")
+        )
+    raise RegistrationRefused("full", _("This session is full and has no waitlist."))
 
 
 def _confirmed_count(session: Session, mode: str) -> int:
@@ -735,46 +849,28 @@ def registration_create(
     listeners = webhook_listeners(agency=current.agency_id, event_type="registration.created")
     registration = Registration(
         agency_id=current.agency_id,
+        session=current,
         client=client,
         mode=mode,
         channel=channel,
         override_reason=override_reason.strip(),
         created_by=_person(actor),
+        notice_pending=True,  # the worker sends the confirmation or waitlist notice
     )
-
-    locked = _lock_seats(session)
-    _refuse_unless_open(locked, mode, override=override)  # a change that won the lock first
-    tally = _tally(locked, mode=mode, client=client)
-    if tally["mine"]:
-        raise RegistrationRefused(
-            "duplicate", _("Already registered for this session (or on its waitlist).")
-        )
-    registration.session = locked
-    if tally["confirmed"] < locked.capacity(mode):
-        registration.status = RegistrationStatus.CONFIRMED
-    elif locked.waitlist_enabled:
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.waitlist_position = tally["waiting"] + 1
-    else:
-        raise RegistrationRefused("full", _("This session is full and has no waitlist."))
-    registration.created_at = timezone.now()
-    registration.notice_pending = True
-    registration.save()
-    _tell("on_registration_created")
-    audit_log(
+    audit = audit_event(
         agency=current.agency,
         actor=actor,
         action="registration.create",
         obj=registration,
         client_id=client.pk,
-        detail={
-            "session": locked.pk,
-            "mode": mode,
-            "status": registration.status,
-            "channel": channel,
-            "override": override,
-        },
+        detail={"session": current.pk, "mode": mode, "channel": channel, "override": override},
     )
+    _lock_seats(current)
+    if not _insert_if_placed(registration, override=override, audit=audit):
+        _explain_refusal(current, mode=mode, client=client, override=override)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        public_pages_changed_on_commit(current.agency_id)  # a seat visitors see is taken
+    _tell("on_registration_created")
     webhook_emit(
         agency=current.agency,
         event_type="registration.created",

@@ -208,7 +208,7 @@ def _refused(request: AgencyRequest, refusal: services.ProgramsError) -> None:
 @agency_view(perm=Perm.CLIENT_AREA)
 def register(request: AgencyRequest, session_id: int) -> HttpResponse:
     session = selectors.session_get_for_agency(
-        agency=request.agency, session_id=session_id, published_only=True
+        agency=request.agency, session_id=session_id, published_only=True, with_seats=False
     )
     client = client_get_own(agency=request.agency, user=request.user)
     if request.method != "POST":

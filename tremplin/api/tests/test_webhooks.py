@@ -8,7 +8,12 @@ from standardwebhooks.webhooks import Webhook
 from tremplin.api import services
 from tremplin.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tremplin.api.tests.receiver import Receiver, serve
-from tremplin.api.webhooks import MAX_ATTEMPTS, RETRY_DELAYS, webhook_deliveries_send
+from tremplin.api.webhooks import (
+    MAX_ATTEMPTS,
+    RETRY_DELAYS,
+    webhook_deliveries_send,
+    webhook_listeners,
+)
 from tremplin.clients.tests.factories import ClientFactory
 from tremplin.programs import services as programs
 from tremplin.programs.tests.factories import SessionFactory
@@ -345,3 +350,29 @@ def test_https_deliveries_connect_to_the_checked_address(monkeypatch):
     with pytest.raises(addresses.PrivateAddress):
         addresses.post("https://[::1]:8443/in", b"{}", {}, timeout=1)
     assert len(dialled) == 1
+
+
+def test_registrations_see_an_endpoint_change_once_it_is_committed(
+    agency, receiver, django_capture_on_commit_callbacks
+):
+    # The subscribers are cached in the shared cache for the registrations' sake; a save or
+    # delete of an endpoint must reach every reader after its commit.
+    created = "registration.created"
+    assert listener_ids(agency, created) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        endpoint = subscribe(agency, receiver(), events=[created])
+    assert listener_ids(agency, created) == [endpoint.pk]
+    assert listener_ids(agency, "registration.cancelled") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webhook_endpoint_set_active(endpoint=endpoint, active=False, actor=None)
+    assert listener_ids(agency, created) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webhook_endpoint_set_active(endpoint=endpoint, active=True, actor=None)
+    assert listener_ids(agency, created) == [endpoint.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webhook_endpoint_delete(endpoint=endpoint, actor=None)
+    assert listener_ids(agency, created) == []
+
+
+def listener_ids(agency, event_type: str) -> list[int]:
+    return [endpoint.pk for endpoint in webhook_listeners(agency=agency, event_type=event_type)]

@@ -21,14 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
 from tremplin.assistant.nlu.encoders import EmbeddingCache, Encoder, get_encoder, limit_threads
 from tremplin.assistant.nlu.entities import extract_entities
@@ -43,6 +40,10 @@ from tremplin.assistant.nlu.reading import (
     meaning_sensitive,
     read_answer,
 )
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 OUT_OF_SCOPE = "__out_of_scope__"
 NEGATIVES_PATH = Path(__file__).with_name("data") / "out-of-scope.yaml"
@@ -139,6 +140,11 @@ class _Scorers:
 
     @classmethod
     def fit(cls, vectors: np.ndarray, lexical_texts: list[str], labels: np.ndarray) -> _Scorers:
+        # scikit-learn (1 s to import) only where a model is trained: an app server forks its
+        # workers before it loads the trained models (tremplin serve), which unpickling imports.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         classes = np.array(sorted(set(labels)))
         embedding_model = LogisticRegression(C=EMBEDDING_C, max_iter=3000).fit(vectors, labels)
         # n-grams seen twice or more: a third of the features, 4x faster to fit.
@@ -423,6 +429,8 @@ def _openings(rows: Sequence[Example]) -> tuple[str, ...]:
 def _cross_validated_thresholds(
     vectors: np.ndarray, lexical_texts: list[str], labels: np.ndarray, use_lexical: np.ndarray
 ) -> Thresholds:
+    from sklearn.model_selection import StratifiedKFold
+
     smallest_class = min(np.unique(labels, return_counts=True)[1])
     folds = StratifiedKFold(n_splits=min(CV_FOLDS, smallest_class), shuffle=True, random_state=0)
     top_probability = np.zeros(len(labels))

@@ -19,7 +19,7 @@ from tremplin.assistant.models import ConversationMessage
 from tremplin.assistant.tests.chat import TWILIO_TOKEN, post_sms
 from tremplin.audit.models import AuditEvent
 from tremplin.clients.models import Client
-from tremplin.ops.cache import DatabaseCache
+from tremplin.ops.cache import DatabaseCache, RedisCache
 from tremplin.ops.logging import RedactPersonalData
 from tremplin.programs.models import Recording, Session
 from tremplin.programs.tests.factories import ServiceElementFactory, SessionFactory
@@ -50,6 +50,25 @@ def test_without_redis_the_cache_is_shared_by_every_process():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert backend == "tremplin.ops.cache.DatabaseCache"
+
+
+def test_redis_cache_reuses_one_client_and_still_shares_its_values():
+    """Django's Redis cache built a redis.Redis (and its callback table) for every call."""
+    import redis
+
+    location = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(location).ping()
+    except redis.ConnectionError:
+        pytest.skip("No Redis on 127.0.0.1:6379.")
+    first, second = RedisCache(location, {}), RedisCache(location, {})  # two workers
+    first.clear()
+    assert first._cache.get_client() is first._cache.get_client(write=True)
+    assert first.add("totp-used", "y", 90)
+    assert not second.add("totp-used", "y", 90)
+    first.set("hits", 1, 60)
+    assert second.incr("hits") == 2 and first.get("hits") == 2
+    first.clear()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -111,3 +111,45 @@ def test_one_server_with_four_workers_on_the_sqlite_default(tmp_path, static_roo
         "--port",
         str(PORT + 10),
     )
+
+
+def test_serve_answers_before_the_assistant_loads_then_forks_warm_workers(tmp_path, static_root):
+    """The first workers answer pages while the master loads the assistant's models; then they
+    are replaced by workers forked from the warm master (sharing those models)."""
+    import time
+
+    from tremplin.core.bench import _worker_memory
+    from tremplin.core.loadtest import _answers
+
+    env = production_env(tmp_path, static_root, SERVER_READY_FILE=str(tmp_path / "ready"))
+    tremplin(env, "migrate", "-v0")
+    port = PORT + 20
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tremplin", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def workers() -> set[int]:
+        return {pid for role, pid, *_ in _worker_memory(server.pid) if role == "worker"}
+
+    try:
+        deadline = time.monotonic() + 120
+        while not _answers(port, "/healthz"):
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        cold = workers()
+        while not (tmp_path / "ready").exists():
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        while len(warm := workers()) != 2 or warm & cold:  # the cold ones finish and leave
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert cold and not warm & cold
+        assert _answers(port, "/healthz")
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=30)
+    assert "Workers forked warm" in log

@@ -5,12 +5,12 @@ at once for a session with 10 seats. With the session row lock, exactly 10 are c
 the other 40 form a gapless, first-come-first-served waitlist. The control run in the same
 test switches the lock off (`services._LOCK_SESSION_ROWS`) and must overbook — proof that
 the race really happens and that this test would catch a missing lock. To make the control
-run overbook every time rather than most times, it pauses 50 ms between counting the seats
-and inserting (the window every unlocked request has anyway, only wider).
+run overbook every time rather than most times, its seat-deciding insert sleeps 50 ms after
+its snapshot is taken and before it counts (the window every unlocked request has anyway, only
+wider).
 """
 
 import threading
-import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -84,14 +84,15 @@ def test_a_rush_never_overbooks_and_the_unlocked_control_does(transactional_db, 
     assert locked.positions == list(range(1, RACERS - SEATS + 1))
 
     monkeypatch.setattr(services, "_LOCK_SESSION_ROWS", False)
-    count_seats = services._tally
-
-    def count_then_pause(session, **kwargs):
-        counts = count_seats(session, **kwargs)
-        time.sleep(0.05)
-        return counts
-
-    monkeypatch.setattr(services, "_tally", count_then_pause)
+    sessions = "FROM {sessions} s\n"
+    assert sessions in services._PLACED_INSERT
+    monkeypatch.setattr(
+        services,
+        "_PLACED_INSERT",
+        services._PLACED_INSERT.replace(
+            sessions, "FROM {sessions} s CROSS JOIN (SELECT pg_sleep(0.05)) AS pause\n"
+        ),
+    )
     unlocked = race(agency)
     assert unlocked.confirmed > SEATS, (
         "without the lock the race must overbook, or this test proves nothing"

@@ -75,6 +75,22 @@ def test_a_free_seat_confirms_and_is_audited(session, clients, counsellor):
     assert registration.channel == "assistant"
     event = AuditEvent.objects.get(action="registration.create")
     assert event.client_id == clients[0].pk and event.actor == counsellor
+    # Written in the seat-deciding statement on PostgreSQL, after it on SQLite: the same event.
+    assert (event.agency_id, event.object_type, event.object_id) == (
+        session.agency_id,
+        "programs.registration",
+        str(registration.pk),
+    )
+    assert event.detail == {
+        "session": session.pk,
+        "mode": ONLINE,
+        "status": "confirmed",
+        "channel": "assistant",
+        "override": False,
+    }
+    waiting = [register(session, client, ONLINE) for client in clients[1:4]][-1]
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    assert AuditEvent.objects.get(object_id=str(waiting.pk)).detail["status"] == "waitlisted"
 
 
 def test_a_full_mode_waitlists_in_order_while_the_other_mode_still_confirms(session, clients):
