@@ -590,16 +590,6 @@ def _session_with_program(session: Session) -> Session:
     )
 
 
-def _lock_seats(session: Session) -> None:
-    """Lock the session's own row until the transaction ends, before its seats are counted
-    (PostgreSQL; on SQLite the transaction holds the database's write lock from BEGIN)."""
-    if _LOCK_SESSION_ROWS and connection.features.has_select_for_update:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Session._meta.db_table} WHERE id = %s FOR UPDATE", [session.pk]
-            )
-
-
 def _count(session: Session, mode: str, status: str) -> int:
     return _registrations(session).filter(session=session, mode=mode, status=status).count()
 
@@ -632,12 +622,15 @@ FROM (
                   AND (s.registration_closes_at IS NULL OR s.registration_closes_at > %s)))
 ) seats
 WHERE seats.mine = 0 AND (seats.confirmed < seats.capacity OR seats.waitlist_enabled)
-RETURNING id, status, waitlist_position
+RETURNING {returning}
 """
 _FIXED_BY_THE_INSERT = {"id", "status", "waitlist_position"}
-# On PostgreSQL the audit event goes in the same statement (a data-modifying CTE): the lock is
-# held for one statement and the commit. SQLite, which has no such CTE, serialises whole
-# transactions anyway and saves the event after the insert.
+# PostgreSQL: the session's row lock, then the insert with its audit event (a data-modifying
+# CTE), sent together: the lock is granted and the seat decided without a round trip between
+# them, so the lock is held for one statement and the commit. Separate statements, so the
+# insert counts with a snapshot taken after the lock. SQLite has no such CTE, and serialises
+# whole transactions from BEGIN anyway (IMMEDIATE): there the event is saved after the insert.
+_LOCK = "SELECT 1 FROM {sessions} WHERE id = %s FOR UPDATE;\n"
 _PLACED_AND_AUDITED = """
 WITH placed AS ({placed}),
 audited AS (
@@ -645,7 +638,7 @@ audited AS (
     SELECT {values}, CAST(placed.id AS varchar), jsonb_set(%s, '{{status}}', to_jsonb(placed.status))
     FROM placed
 )
-SELECT id, status, waitlist_position FROM placed
+SELECT id, status, waitlist_position, created_at FROM placed
 """
 _FIXED_BY_THE_STATEMENT = {"id", "object_id", "detail"}
 
@@ -661,20 +654,24 @@ def _columns_and_values(obj: Model, fixed: set[str]) -> tuple[str, str, list[Any
 
 def _insert_if_placed(registration: Registration, *, override: bool, audit: AuditEvent) -> bool:
     """Insert `registration` confirmed or waitlisted as its session's seats allow (see
-    _PLACED_INSERT), with its `audit` event (given all but the registration's id and status);
-    False, and nothing written, when it may not be placed. Called under the session's lock,
-    whose order is the order of arrival."""
+    _PLACED_INSERT), with its `audit` event (given all but the registration's id and status),
+    under the session's lock; False, and nothing written, when it may not be placed."""
+    postgres = connection.vendor == "postgresql"
     registration.created_at = audit.created_at = timezone.now()
     mode = registration.mode
     delivery_modes = [delivery for delivery, modes in MODES_OF_DELIVERY.items() if mode in modes]
     now = connection.ops.adapt_datetimefield_value(registration.created_at)
-    columns, values, params = _columns_and_values(registration, _FIXED_BY_THE_INSERT)
+    fixed = _FIXED_BY_THE_INSERT | ({"created_at"} if postgres else set())
+    columns, values, params = _columns_and_values(registration, fixed)
+    if postgres:  # arrival order is lock order: the time of the insert, once the lock is granted
+        columns, values = f"{columns}, created_at", f"{values}, clock_timestamp()"
     sql = _PLACED_INSERT.format(
         registrations=Registration._meta.db_table,
         sessions=Session._meta.db_table,
         columns=columns,
         values=values,
         delivery_modes=", ".join(["%s"] * len(delivery_modes)),
+        returning="id, status, waitlist_position" + (", created_at" if postgres else ""),
     )
     params += [
         RegistrationStatus.CONFIRMED,
@@ -697,25 +694,32 @@ def _insert_if_placed(registration: Registration, *, override: bool, audit: Audi
         now,
         now,
     ]
-    in_one_statement = connection.vendor == "postgresql"
-    if in_one_statement:
+    locked = postgres and _LOCK_SESSION_ROWS
+    if postgres:
         columns, values, audit_params = _columns_and_values(audit, _FIXED_BY_THE_STATEMENT)
         sql = _PLACED_AND_AUDITED.format(
             placed=sql.strip(), events=AuditEvent._meta.db_table, columns=columns, values=values
         )
         detail = AuditEvent._meta.get_field("detail")
         params += [*audit_params, detail.get_db_prep_save(audit.detail, connection)]
+    if locked:
+        sql = _LOCK.format(sessions=Session._meta.db_table) + sql
+        params = [registration.session_id, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        if locked:
+            cursor.nextset()  # past the lock's row, to the insert's
         placed = cursor.fetchone()
     if placed is None:
         return False
-    registration.pk, registration.status, registration.waitlist_position = placed
+    registration.pk, registration.status, registration.waitlist_position = placed[:3]
+    if postgres:
+        registration.created_at = placed[3]
     registration._state.adding = False
     registration._state.db = connection.alias
     audit.object_id = str(registration.pk)
     audit.detail["status"] = registration.status
-    if not in_one_statement:
+    if not postgres:
         audit.save(force_insert=True)
     return True
 
@@ -865,7 +869,6 @@ def registration_create(
         client_id=client.pk,
         detail={"session": current.pk, "mode": mode, "channel": channel, "override": override},
     )
-    _lock_seats(current)
     if not _insert_if_placed(registration, override=override, audit=audit):
         _explain_refusal(current, mode=mode, client=client, override=override)
     if registration.status == RegistrationStatus.CONFIRMED:
