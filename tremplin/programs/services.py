@@ -602,27 +602,32 @@ def _count(session: Session, mode: str, status: str) -> int:
 _PLACED_INSERT = """
 INSERT INTO {registrations} ({columns}, status, waitlist_position)
 SELECT {values},
-       CASE WHEN seats.confirmed < seats.capacity THEN %s ELSE %s END,
+       CASE WHEN seats.confirmed < seats.capacity THEN %(confirmed)s ELSE %(waitlisted)s END,
        CASE WHEN seats.confirmed < seats.capacity THEN NULL ELSE seats.waiting + 1 END
 FROM (
-    SELECT CASE WHEN %s = %s THEN s.in_person_capacity ELSE s.online_capacity END AS capacity,
+    SELECT CASE WHEN %(mode)s = %(in_person)s THEN s.in_person_capacity
+                ELSE s.online_capacity END AS capacity,
            s.waitlist_enabled AS waitlist_enabled,
            (SELECT COUNT(*) FROM {registrations} r
-            WHERE r.session_id = s.id AND r.mode = %s AND r.status = %s) AS confirmed,
+            WHERE r.session_id = s.id AND r.mode = %(mode)s AND r.status = %(confirmed)s
+           ) AS confirmed,
            -- Positions run 1…n without gaps: the last one is the count, read from the end of
            -- the unique waitlist index rather than by counting a long waitlist.
            (SELECT COALESCE(MAX(r.waitlist_position), 0) FROM {registrations} r
-            WHERE r.session_id = s.id AND r.mode = %s AND r.status = %s) AS waiting,
+            WHERE r.session_id = s.id AND r.mode = %(mode)s AND r.status = %(waitlisted)s
+           ) AS waiting,
            (SELECT COUNT(*) FROM {registrations} r
-            WHERE r.session_id = s.id AND r.client_id = %s AND r.status <> %s) AS mine
+            WHERE r.session_id = s.id AND r.client_id = %(client)s AND r.status <> %(withdrawn)s
+           ) AS mine
     FROM {sessions} s
-    WHERE s.id = %s AND s.agency_id = %s AND s.status NOT IN (%s, %s) AND s.starts_at > %s
+    WHERE s.id = %(session)s AND s.agency_id = %(agency)s
+      AND s.status NOT IN (%(session_cancelled)s, %(session_completed)s) AND s.starts_at > %(now)s
       AND s.delivery_mode IN ({delivery_modes})
-      AND (%s OR ((s.registration_opens_at IS NULL OR s.registration_opens_at <= %s)
-                  AND (s.registration_closes_at IS NULL OR s.registration_closes_at > %s)))
+      AND (%(override)s OR ((s.registration_opens_at IS NULL OR s.registration_opens_at <= %(now)s)
+                            AND (s.registration_closes_at IS NULL OR s.registration_closes_at > %(now)s)))
 ) seats
 WHERE seats.mine = 0 AND (seats.confirmed < seats.capacity OR seats.waitlist_enabled)
-RETURNING {returning}
+RETURNING id, status, waitlist_position{arrival}
 """
 _FIXED_BY_THE_INSERT = {"id", "status", "waitlist_position"}
 # PostgreSQL: the session's row lock, then the insert with its audit event (a data-modifying
@@ -630,12 +635,13 @@ _FIXED_BY_THE_INSERT = {"id", "status", "waitlist_position"}
 # them, so the lock is held for one statement and the commit. Separate statements, so the
 # insert counts with a snapshot taken after the lock. SQLite has no such CTE, and serialises
 # whole transactions from BEGIN anyway (IMMEDIATE): there the event is saved after the insert.
-_LOCK = "SELECT 1 FROM {sessions} WHERE id = %s FOR UPDATE;\n"
+_LOCK = "SELECT 1 FROM {sessions} WHERE id = %(session)s FOR UPDATE;\n"
 _PLACED_AND_AUDITED = """
 WITH placed AS ({placed}),
 audited AS (
     INSERT INTO {events} ({columns}, object_id, detail)
-    SELECT {values}, CAST(placed.id AS varchar), jsonb_set(%s, '{{status}}', to_jsonb(placed.status))
+    SELECT {values}, CAST(placed.id AS varchar),
+           jsonb_set(%(detail)s, '{{status}}', to_jsonb(placed.status))
     FROM placed
 )
 SELECT id, status, waitlist_position, created_at FROM placed
@@ -643,13 +649,17 @@ SELECT id, status, waitlist_position, created_at FROM placed
 _FIXED_BY_THE_STATEMENT = {"id", "object_id", "detail"}
 
 
-def _columns_and_values(obj: Model, fixed: set[str]) -> tuple[str, str, list[Any]]:
-    """A model instance's insert: its quoted columns, their placeholders and values (defaults
-    and `auto_now_add` applied, as `save()` would), but for the `fixed` fields."""
+def _columns_and_values(obj: Model, fixed: set[str]) -> tuple[str, str, dict[str, Any]]:
+    """A model instance's insert: its quoted columns, their named placeholders and values
+    (defaults and `auto_now_add` applied, as `save()` would), but for the `fixed` fields."""
     fields = [field for field in obj._meta.concrete_fields if field.attname not in fixed]
+    names = [f"{obj._meta.model_name}_{field.column}" for field in fields]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    return columns, ", ".join(["%s"] * len(fields)), values
+    values = {
+        name: field.get_db_prep_save(field.pre_save(obj, True), connection)
+        for name, field in zip(names, fields, strict=True)
+    }
+    return columns, ", ".join(f"%({name})s" for name in names), values
 
 
 def _insert_if_placed(registration: Registration, *, override: bool, audit: AuditEvent) -> bool:
@@ -657,10 +667,10 @@ def _insert_if_placed(registration: Registration, *, override: bool, audit: Audi
     _PLACED_INSERT), with its `audit` event (given all but the registration's id and status),
     under the session's lock; False, and nothing written, when it may not be placed."""
     postgres = connection.vendor == "postgresql"
-    registration.created_at = audit.created_at = timezone.now()
-    mode = registration.mode
-    delivery_modes = [delivery for delivery, modes in MODES_OF_DELIVERY.items() if mode in modes]
-    now = connection.ops.adapt_datetimefield_value(registration.created_at)
+    registration.created_at = timezone.now()
+    delivery_modes = [
+        delivery for delivery, modes in MODES_OF_DELIVERY.items() if registration.mode in modes
+    ]
     fixed = _FIXED_BY_THE_INSERT | ({"created_at"} if postgres else set())
     columns, values, params = _columns_and_values(registration, fixed)
     if postgres:  # arrival order is lock order: the time of the insert, once the lock is granted
@@ -670,41 +680,34 @@ def _insert_if_placed(registration: Registration, *, override: bool, audit: Audi
         sessions=Session._meta.db_table,
         columns=columns,
         values=values,
-        delivery_modes=", ".join(["%s"] * len(delivery_modes)),
-        returning="id, status, waitlist_position" + (", created_at" if postgres else ""),
+        delivery_modes=", ".join(f"%(delivery_{n})s" for n in range(len(delivery_modes))),
+        arrival=", created_at" if postgres else "",
     )
-    params += [
-        RegistrationStatus.CONFIRMED,
-        RegistrationStatus.WAITLISTED,
-        mode,
-        AttendanceMode.IN_PERSON,
-        mode,
-        RegistrationStatus.CONFIRMED,
-        mode,
-        RegistrationStatus.WAITLISTED,
-        registration.client_id,
-        RegistrationStatus.CANCELLED,
-        registration.session_id,
-        registration.agency_id,
-        SessionStatus.CANCELLED,
-        SessionStatus.COMPLETED,
-        now,
-        *delivery_modes,
-        override,
-        now,
-        now,
-    ]
-    locked = postgres and _LOCK_SESSION_ROWS
+    params |= {f"delivery_{n}": delivery for n, delivery in enumerate(delivery_modes)}
+    params |= {
+        "confirmed": RegistrationStatus.CONFIRMED,
+        "waitlisted": RegistrationStatus.WAITLISTED,
+        "withdrawn": RegistrationStatus.CANCELLED,
+        "mode": registration.mode,
+        "in_person": AttendanceMode.IN_PERSON,
+        "client": registration.client_id,
+        "session": registration.session_id,
+        "agency": registration.agency_id,
+        "session_cancelled": SessionStatus.CANCELLED,
+        "session_completed": SessionStatus.COMPLETED,
+        "now": connection.ops.adapt_datetimefield_value(registration.created_at),
+        "override": override,
+    }
     if postgres:
         columns, values, audit_params = _columns_and_values(audit, _FIXED_BY_THE_STATEMENT)
         sql = _PLACED_AND_AUDITED.format(
             placed=sql.strip(), events=AuditEvent._meta.db_table, columns=columns, values=values
         )
         detail = AuditEvent._meta.get_field("detail")
-        params += [*audit_params, detail.get_db_prep_save(audit.detail, connection)]
+        params |= audit_params | {"detail": detail.get_db_prep_save(audit.detail, connection)}
+    locked = postgres and _LOCK_SESSION_ROWS
     if locked:
         sql = _LOCK.format(sessions=Session._meta.db_table) + sql
-        params = [registration.session_id, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if locked:
