@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet, Value
 from django.http import Http404
 
 from tremplin.accounts.models import User
@@ -67,19 +67,27 @@ class UserRoles:
 
 
 def user_roles(*, user: User | AnonymousUser) -> UserRoles:
-    """A person's roles as the database says now, in two queries (the middlewares read it once
+    """A person's roles as the database says now, in one query (the middlewares read it once
     per request, so a role granted or removed counts from the next request on)."""
     if not user.is_authenticated:
         return UserRoles(network=frozenset(), by_agency={})
-    by_agency: dict[int, set[str]] = {}
-    for agency_id, role in (
+    in_agencies = (
         Membership.objects.with_scopes_disabled()
         .filter(user=user, is_active=True, agency__is_active=True)
         .values_list("agency_id", "role")
-    ):
-        by_agency.setdefault(agency_id, set()).add(role)
+    )
+    in_network = NetworkMembership.objects.filter(user=user).values_list(
+        Value(None, output_field=BigIntegerField()), "role"
+    )
+    network: set[str] = set()
+    by_agency: dict[int, set[str]] = {}
+    for agency_id, role in in_agencies.union(in_network, all=True):
+        if agency_id is None:
+            network.add(role)
+        else:
+            by_agency.setdefault(agency_id, set()).add(role)
     return UserRoles(
-        network=network_roles(user=user),
+        network=frozenset(network),
         by_agency={agency_id: frozenset(roles) for agency_id, roles in by_agency.items()},
     )
 

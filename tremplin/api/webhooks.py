@@ -24,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -40,7 +39,7 @@ from tremplin.api.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from tremplin.core.versions import agency_version, agency_version_bump_on_commit
+from tremplin.core.versions import agency_cached, agency_version_bump_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -87,17 +86,17 @@ ENDPOINTS = "webhook-endpoints"  # the kind of the agency's version in tremplin.
 def _active_endpoints(agency_id: int) -> list[tuple[int, list[str]]]:
     """(id, events) of the agency's active endpoints, from the shared cache: every registration
     asks, and endpoints rarely change (a save or delete bumps the version, see ApiConfig)."""
-    key = f"{ENDPOINTS}:{agency_id}:{agency_version(ENDPOINTS, agency_id)}"
-    endpoints = cache.get(key)
-    if endpoints is None:
-        endpoints = list(
+    return agency_cached(
+        ENDPOINTS,
+        agency_id,
+        lambda: list(
             WebhookEndpoint.objects.with_scope(agency=agency_id)
             .filter(agency_id=agency_id, is_active=True)
             .order_by("id")
             .values_list("id", "events")
-        )
-        cache.set(key, endpoints, 24 * 60 * 60)
-    return endpoints
+        ),
+        timeout=24 * 60 * 60,
+    )
 
 
 def webhook_endpoints_changed(

@@ -136,6 +136,9 @@ REDIS_URL = env_str("REDIS_URL")
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "tremplin.ops.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Every signed-in request reads its session: from Redis, the database keeping the record
+    # (without Redis the cache is a table too, so reading it would save nothing).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # No Redis: a cache every process on the machine shares (a table in the database), so
     # allauth's login throttles and used TOTP codes and core.ratelimit hold across workers.

@@ -1,11 +1,14 @@
 """Per-agency version numbers in the shared cache, for cached values every app server must drop
 at once when the rows behind them change.
 
-A cached value's key holds its agency's version of that kind; a change bumps the version once
-it is committed, so the next read on every server misses and reads the rows afresh. A reader
-that read the old rows just before the bump stores them under the old version, where nobody
-looks any more, so no stale value can outlive a change.
+A cached value is stored with its agency's version of that kind (in its key, or beside it); a
+change bumps the version once it is committed, so the next read on every server misses and
+reads the rows afresh. A reader that read the old rows just before the bump stores them with
+the old version, which nobody accepts any more, so no stale value can outlive a change.
 """
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -17,6 +20,23 @@ def _key(kind: str, agency_id: int) -> str:
 
 def agency_version(kind: str, agency_id: int) -> int:
     return cache.get_or_set(_key(kind, agency_id), 1, None) or 1
+
+
+Value = TypeVar("Value")
+
+
+def agency_cached(kind: str, agency_id: int, read: Callable[[], Value], timeout: int) -> Value:
+    """The agency's one value of `kind`: from the shared cache when it was stored under the
+    current version (the value and the version come in one round trip), else `read()`."""
+    version_key, value_key = _key(kind, agency_id), f"{kind}:{agency_id}"
+    found = cache.get_many([version_key, value_key])
+    version = found.get(version_key) or agency_version(kind, agency_id)
+    stored = found.get(value_key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = read()
+    cache.set(value_key, (version, value), timeout)
+    return value
 
 
 def agency_version_bump(kind: str, agency_id: int) -> None:

@@ -14,6 +14,7 @@ same lock, and backed by unique constraints.
 
 import uuid
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -625,6 +626,7 @@ FROM (
       AND s.delivery_mode IN ({delivery_modes})
       AND (%(override)s OR ((s.registration_opens_at IS NULL OR s.registration_opens_at <= %(now)s)
                             AND (s.registration_closes_at IS NULL OR s.registration_closes_at > %(now)s)))
+    LIMIT 1
 ) seats
 WHERE seats.mine = 0 AND (seats.confirmed < seats.capacity OR seats.waitlist_enabled)
 RETURNING id, status, waitlist_position{arrival}
@@ -728,7 +730,9 @@ def _insert_if_placed(registration: Registration, *, override: bool, audit: Audi
 
 
 def _explain_refusal(session: Session, *, mode: str, client: Client, override: bool) -> NoReturn:
-    """Why the guarded insert placed nobody, read under the lock it still holds."""
+    """Why the guarded insert placed nobody: read under the lock it still holds, or just
+    after, when the statement was its own transaction (the reason may have changed since;
+    nothing was written either way)."""
     locked = Session.objects.with_scope(agency=session.agency_id).get(pk=session.pk)
     _refuse_unless_open(locked, mode, override=override)
     mine = _registrations(locked).filter(session=locked, client=client)
@@ -825,7 +829,6 @@ def _check_override(channel: str, override_reason: str) -> bool:
     return bool(reason)
 
 
-@transaction.atomic
 def registration_create(
     *,
     session: Session,
@@ -872,18 +875,24 @@ def registration_create(
         client_id=client.pk,
         detail={"session": current.pk, "mode": mode, "channel": channel, "override": override},
     )
-    if not _insert_if_placed(registration, override=override, audit=audit):
-        _explain_refusal(current, mode=mode, client=client, override=override)
-    if registration.status == RegistrationStatus.CONFIRMED:
-        public_pages_changed_on_commit(current.agency_id)  # a seat visitors see is taken
-    _tell("on_registration_created")
-    webhook_emit(
-        agency=current.agency,
-        event_type="registration.created",
-        object_type="registration",
-        object_id=registration.pk,
-        endpoints=listeners,
-    )
+    # On PostgreSQL, with no webhook event to write beside it, the placing statement needs no
+    # transaction of its own: alone, it commits as it ends on the server, so the session's lock
+    # is released without waiting for Python to read the result and send a commit (most of the
+    # lock's time in a rush); in a caller's transaction, it is simply part of that.
+    needs_transaction = connection.vendor != "postgresql" or bool(listeners)
+    with transaction.atomic() if needs_transaction else nullcontext():
+        if not _insert_if_placed(registration, override=override, audit=audit):
+            _explain_refusal(current, mode=mode, client=client, override=override)
+        if registration.status == RegistrationStatus.CONFIRMED:
+            public_pages_changed_on_commit(current.agency_id)  # a seat visitors see is taken
+        _tell("on_registration_created")
+        webhook_emit(
+            agency=current.agency,
+            event_type="registration.created",
+            object_type="registration",
+            object_id=registration.pk,
+            endpoints=listeners,
+        )
     return registration
 
 

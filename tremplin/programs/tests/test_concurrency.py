@@ -14,9 +14,12 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from tremplin.agencies.tests.factories import AgencyFactory
+from tremplin.api.models import WebhookEvent
+from tremplin.api.services import webhook_endpoint_create
+from tremplin.audit.models import AuditEvent
 from tremplin.clients.tests.factories import ClientFactory
 from tremplin.core.choices import DeliveryMode
 from tremplin.programs import services
@@ -97,3 +100,51 @@ def test_a_rush_never_overbooks_and_the_unlocked_control_does(transactional_db, 
     assert unlocked.confirmed > SEATS, (
         "without the lock the race must overbook, or this test proves nothing"
     )
+
+
+class RolledBack(Exception):
+    pass
+
+
+@pytest.mark.postgres_only
+def test_the_placing_statement_is_a_transaction_alone_only_when_nothing_goes_with_it(
+    transactional_db, settings
+):
+    # Alone, the statement commits the registration and its audit event as it ends (the lock
+    # goes with it); in a caller's transaction it must roll back with the rest; with a webhook
+    # event to write beside it, both commit together.
+    if connection.vendor != "postgresql":
+        pytest.skip("The one-statement transaction is PostgreSQL's path.")
+    agency = AgencyFactory()
+    session = SessionFactory(
+        element__program__agency=agency, delivery_mode=DeliveryMode.IN_PERSON, in_person_capacity=1
+    )
+    first, second, third = ClientFactory.create_batch(3, agency=agency)
+    IN = AttendanceMode.IN_PERSON
+
+    alone = services.registration_create(session=session, client=first, mode=IN, actor=None)
+    assert not connection.in_atomic_block
+    event = AuditEvent.objects.get(action="registration.create", object_id=str(alone.pk))
+    assert (event.client_id, event.detail["status"]) == (first.pk, RegistrationStatus.CONFIRMED)
+    written = Registration.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(services.RegistrationRefused) as refused:
+        services.registration_create(session=session, client=first, mode=IN, actor=None)
+    assert refused.value.code == "duplicate"
+    assert (Registration.objects.count(), AuditEvent.objects.count()) == written
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        services.registration_create(session=session, client=second, mode=IN, actor=None)
+        raise RolledBack
+    assert not Registration.objects.filter(client=second).exists()
+    assert (Registration.objects.count(), AuditEvent.objects.count()) == written
+
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # an address nobody answers: none is sent
+    webhook_endpoint_create(
+        agency=agency, actor=None, url="https://127.0.0.1:9/in", events=["registration.created"]
+    )
+    waiting = services.registration_create(session=session, client=third, mode=IN, actor=None)
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    announced = WebhookEvent.objects.with_scope(agency=agency.pk).get(
+        event_type="registration.created"
+    )
+    assert announced.object_id == str(waiting.pk)
