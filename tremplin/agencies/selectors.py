@@ -7,13 +7,28 @@ from django.http import Http404
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Location, Membership, Network, NetworkMembership
 from tremplin.agencies.roles import STAFF_ROLES
+from tremplin.core.versions import EVERY_AGENCY, agency_cached, agency_version_bump_on_commit
+
+AGENCIES = "agencies"  # the version kind of the cached agency rows (AgenciesConfig bumps it)
 
 
 def agency_get_active(*, slug: str) -> Agency:
-    agency = Agency.objects.select_related("network").filter(slug=slug, is_active=True).first()
+    """The active agency of this slug, or 404. Every agency page asks first, so the row comes
+    from the shared cache; any save or delete of an agency or a network makes it stale."""
+    agency = agency_cached(
+        AGENCIES,
+        EVERY_AGENCY,
+        lambda: Agency.objects.select_related("network").filter(slug=slug, is_active=True).first(),
+        timeout=24 * 60 * 60,
+        part=slug,
+    )
     if agency is None:
         raise Http404
     return agency
+
+
+def agencies_changed(sender: type[Agency | Network], **kwargs: object) -> None:
+    agency_version_bump_on_commit(AGENCIES, EVERY_AGENCY)
 
 
 def agency_list_active() -> QuerySet[Agency]:

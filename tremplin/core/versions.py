@@ -25,10 +25,17 @@ def agency_version(kind: str, agency_id: int) -> int:
 Value = TypeVar("Value")
 
 
-def agency_cached(kind: str, agency_id: int, read: Callable[[], Value], timeout: int) -> Value:
-    """The agency's one value of `kind`: from the shared cache when it was stored under the
-    current version (the value and the version come in one round trip), else `read()`."""
-    version_key, value_key = _key(kind, agency_id), f"{kind}:{agency_id}"
+# The version of values about the agencies as a whole (agency ids start at 1).
+EVERY_AGENCY = 0
+
+
+def agency_cached(
+    kind: str, agency_id: int, read: Callable[[], Value], timeout: int, *, part: str = ""
+) -> Value:
+    """The agency's value of `kind` (one per `part`): from the shared cache when it was stored
+    under the current version (the value and the version come in one round trip), else
+    `read()`."""
+    version_key, value_key = _key(kind, agency_id), f"{kind}:{agency_id}:{part}"
     found = cache.get_many([version_key, value_key])
     version = found.get(version_key) or agency_version(kind, agency_id)
     stored = found.get(value_key)

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tremplin.agencies.roles import Role
@@ -54,3 +56,25 @@ def test_staff_of_other_agency_gets_404(client, agency, other_agency):
     client.force_login(outsider)
     assert client.get(f"/en/a/{agency.slug}/staff/").status_code == 404
     assert client.get(f"/en/a/{other_agency.slug}/staff/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_agency_pages_read_the_agency_from_the_cache_until_a_change_is_committed(
+    client, agency, django_capture_on_commit_callbacks
+):
+    home = f"/en/a/{agency.slug}/"
+    assert client.get(home).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(home).status_code == 200
+    assert not [q for q in captured.captured_queries if "agencies_agency" in q["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.name = {"en": "Renamed agency", "fr": "Agence renommée"}
+        agency.save()
+    assert "Renamed agency" in client.get(home).text
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.network.save()  # the network is read with the agency
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.is_active = False
+        agency.save()
+    assert client.get(home).status_code == 404
