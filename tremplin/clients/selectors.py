@@ -48,7 +48,10 @@ def client_of_user(*, agency: Agency, user: User | AnonymousUser) -> Client | No
     """The signed-in person's own client record in this agency, if they have one."""
     if not user.is_authenticated:
         return None
-    return Client.objects.filter(agency=agency, user=user).first()
+    try:  # one at most (client_one_record_per_user): no ordering to build, as first() would
+        return Client.objects.get(agency=agency, user=user)
+    except Client.DoesNotExist:
+        return None
 
 
 def client_get_own(*, agency: Agency, user: User | AnonymousUser) -> Client:
