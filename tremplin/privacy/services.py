@@ -187,20 +187,24 @@ def _blank(f: models.Field) -> Any:  # type: ignore[type-arg]
     return None if f.null else ""
 
 
-def _scrub_outbox(addresses: set[str]) -> None:
-    """The file adapter's outbox (var/outbox/*.jsonl): drop the lines sent to the client."""
+def _scrub_outbox(addresses: set[str], message_ids: set[int]) -> None:
+    """The file adapter's outbox (var/outbox/*.jsonl): drop the lines sent to the client, found
+    by their message (the key starts with its id: a number changed since still finds them) or
+    by the client's addresses."""
     folder = Path(getattr(settings, "MESSAGING_OUTBOX_DIR", ""))
-    if not addresses or not folder.is_dir():
+    if not (addresses or message_ids) or not folder.is_dir():
         return
+    keys = tuple(f"{message_id}:" for message_id in message_ids)
     for path in folder.glob("*.jsonl"):
         lines = path.read_text(encoding="utf-8").splitlines()
         kept = []
         for line in lines:
             try:
-                to = json.loads(line).get("to", "")
+                sent = json.loads(line)
             except ValueError:
-                to = ""
-            if to.removeprefix("whatsapp:") not in addresses:
+                sent = {}
+            to, key = str(sent.get("to", "")), str(sent.get("key", ""))
+            if not (to.removeprefix("whatsapp:") in addresses or key.startswith(keys)):
                 kept.append(line)
         if len(kept) != len(lines):
             path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
@@ -263,7 +267,8 @@ def erase_client(*, client: Client) -> dict[str, int]:
         login.is_active = False
         login.set_unusable_password()
         login.save()
-    _scrub_outbox(addresses)
+    messages = found.get("messaging.outboundmessage")
+    _scrub_outbox(addresses, messages.pks if messages else set())
     return counts
 
 

@@ -152,6 +152,8 @@ def full_client(agency, counsellor, facilitator):
     message = message_send(
         agency=agency, channel="sms", text=f"Bonjour {CANARY}", language="fr", client=client
     )
+    message.urgent = True  # sent whatever the hour: quiet hours would hold it back
+    message.save(update_fields=["urgent"])
     message_deliver(message=message)  # the file adapter writes the outbox line
     return client
 
@@ -161,7 +163,8 @@ def test_erasure_leaves_no_identifying_value_and_the_same_figures(
     full_client, counsellor, agency_admin
 ):
     assert _fill_canaries(full_client) > 5
-    assert _canaries_left(), "the canaries must be somewhere before the erasure"
+    before_erasure = _canaries_left()
+    assert any(place.startswith("sms.jsonl") for place in before_erasure), "the outbox line"
     before = _figures()
     request = erasure_request(client=full_client, actor=counsellor, reason="Asked by phone")
     with pytest.raises(ValidationError):  # the same person cannot approve
