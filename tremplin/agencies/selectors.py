@@ -7,7 +7,7 @@ from django.http import Http404
 from tremplin.accounts.models import User
 from tremplin.agencies.models import Agency, Location, Membership, Network, NetworkMembership
 from tremplin.agencies.roles import STAFF_ROLES
-from tremplin.core.versions import EVERY_AGENCY, agency_cached, agency_version_bump_on_commit
+from tremplin.core.versions import EVERY_AGENCY, agency_cached
 
 AGENCIES = "agencies"  # the version kind of the cached agency rows (AgenciesConfig bumps it)
 
@@ -27,10 +27,6 @@ def agency_get_active(*, slug: str) -> Agency:
     return agency
 
 
-def agencies_changed(sender: type[Agency | Network], **kwargs: object) -> None:
-    agency_version_bump_on_commit(AGENCIES, EVERY_AGENCY)
-
-
 def agency_list_active() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).select_related("network").order_by("slug")
 
@@ -48,12 +44,6 @@ def roles_in_agency(*, user: User | AnonymousUser, agency: Agency) -> frozenset[
         .filter(user=user, is_active=True)
         .values_list("role", flat=True)
     )
-
-
-def network_roles(*, user: User | AnonymousUser) -> frozenset[str]:
-    if not user.is_authenticated:
-        return frozenset()
-    return frozenset(NetworkMembership.objects.filter(user=user).values_list("role", flat=True))
 
 
 def memberships_of_user(*, user: User) -> QuerySet[Membership]:

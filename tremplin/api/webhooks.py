@@ -21,7 +21,6 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,7 +38,7 @@ from tremplin.api.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from tremplin.core.versions import agency_cached, agency_version_bump_on_commit
+from tremplin.core.versions import agency_cached
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +96,6 @@ def _active_endpoints(agency_id: int) -> list[tuple[int, list[str]]]:
         ),
         timeout=24 * 60 * 60,
     )
-
-
-def webhook_endpoints_changed(
-    sender: type[WebhookEndpoint], instance: WebhookEndpoint, **kwargs: Any
-) -> None:
-    agency_version_bump_on_commit(ENDPOINTS, instance.agency_id)
 
 
 def webhook_listeners(*, agency: Agency | int, event_type: str) -> list[WebhookEndpoint]:

@@ -25,11 +25,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-from tremplin.core.versions import agency_version, agency_version_bump_on_commit
+from tremplin.core.versions import agency_version, agency_version_bump_on_commit, bump_on_change
 
 KIND = "public-pages"
 
@@ -45,17 +44,9 @@ def public_pages_changed_on_commit(agency_id: int) -> None:
     agency_version_bump_on_commit(KIND, agency_id)
 
 
-def _on_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    agency_id = _agency_id_of(instance)
-    if agency_id is not None:
-        public_pages_changed_on_commit(agency_id)
-
-
 def invalidate_public_pages_on_change(*models: type[Model]) -> None:
     """Connect the models whose rows the public pages show (called from AppConfig.ready)."""
-    for model in models:
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"pagecache-save-{model}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"pagecache-del-{model}")
+    bump_on_change(KIND, models, _agency_id_of)
 
 
 def _cacheable(request: HttpRequest) -> bool:

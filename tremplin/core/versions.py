@@ -7,11 +7,13 @@ reads the rows afresh. A reader that read the old rows just before the bump stor
 the old version, which nobody accepts any more, so no stale value can outlive a change.
 """
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 
 def _key(kind: str, agency_id: int) -> str:
@@ -58,3 +60,24 @@ def agency_version_bump(kind: str, agency_id: int) -> None:
 def agency_version_bump_on_commit(kind: str, agency_id: int) -> None:
     """`agency_version_bump` once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: agency_version_bump(kind, agency_id), robust=True)
+
+
+Changed = TypeVar("Changed", bound=Model)
+
+
+def bump_on_change(
+    kind: str, models: Iterable[type[Changed]], agency_of: Callable[[Changed], int | None]
+) -> None:
+    """Connect (from AppConfig.ready) the models whose saves and deletes make the `kind` values
+    of the agency `agency_of(instance)` stale, once committed; every path that writes them
+    (services, admin, demo, tests) is covered."""
+
+    def changed(sender: type[Changed], instance: Changed, **kwargs: Any) -> None:
+        agency_id = agency_of(instance)
+        if agency_id is not None:
+            agency_version_bump_on_commit(kind, agency_id)
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{kind}-save-{label}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{kind}-del-{label}")

@@ -634,9 +634,10 @@ RETURNING id, status, waitlist_position{arrival}
 _FIXED_BY_THE_INSERT = {"id", "status", "waitlist_position"}
 # PostgreSQL: the session's row lock, then the insert with its audit event (a data-modifying
 # CTE), sent together: the lock is granted and the seat decided without a round trip between
-# them, so the lock is held for one statement and the commit. Separate statements, so the
-# insert counts with a snapshot taken after the lock. SQLite has no such CTE, and serialises
-# whole transactions from BEGIN anyway (IMMEDIATE): there the event is saved after the insert.
+# them (and, outside a transaction, committed as they end: see registration_create). Separate
+# statements, so the insert counts with a snapshot taken after the lock. SQLite has no such CTE,
+# and serialises whole transactions from BEGIN anyway (IMMEDIATE): there the event is saved
+# after the insert.
 _LOCK = "SELECT 1 FROM {sessions} WHERE id = %(session)s FOR UPDATE;\n"
 _PLACED_AND_AUDITED = """
 WITH placed AS ({placed}),
