@@ -25,7 +25,7 @@ from django_scopes import scopes_disabled
 from tremplin.agencies.models import Agency, Membership
 from tremplin.agencies.roles import Role
 from tremplin.core import scale
-from tremplin.core.loadtest import PROXY_HEADERS, LoadResult, get, hammer, serving
+from tremplin.core.loadtest import PROXY_HEADERS, LoadResult, descendants, get, hammer, serving
 
 
 def register(subparsers: _SubParsersAction) -> None:
@@ -146,11 +146,7 @@ def _worker_memory(master_pid: int) -> list[tuple[str, int, int, int, int]]:
             parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-    descendants, frontier = set(), {master_pid}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier}
-        descendants |= frontier
-    workers = [pid for pid in descendants if pid not in parents.values()]
+    workers = [pid for pid in descendants(master_pid, parents) if pid not in parents.values()]
     rows = []
     for pid in sorted(workers):
         try:
@@ -205,9 +201,10 @@ def _chat_once(port: int, agency: Agency) -> int:
 def print_row(command: BaseCommand, label: str, result: LoadResult, bare: LoadResult) -> None:
     ratio = result.per_second / bare.per_second if bare.per_second else 0.0
     statuses = ",".join(f"{code}×{n}" for code, n in sorted(result.statuses.items()))
+    cpu = f"  CPU {sum(result.cpu_ms.values()):5.1f} ms/req" if result.cpu_ms else ""
     command.stdout.write(
         f"{label:<22} {result.per_second:8.1f} req/s  p50 {result.percentile(50):7.1f} ms  "
-        f"p95 {result.percentile(95):7.1f} ms  {ratio:5.2f} × healthz  [{statuses}]"
+        f"p95 {result.percentile(95):7.1f} ms  {ratio:5.2f} × healthz{cpu}  [{statuses}]"
     )
 
 
@@ -238,7 +235,13 @@ def run_pages(command: BaseCommand, options: dict[str, Any]) -> bool:
             f"agency {agency.slug}: {options['workers']} workers, {concurrency} connections, "
             f"{seconds:g} s per page"
         )
-        bare = hammer(port=port, requests=get("/healthz"), concurrency=concurrency, seconds=seconds)
+        bare = hammer(
+            port=port,
+            requests=get("/healthz"),
+            concurrency=concurrency,
+            seconds=seconds,
+            server_pid=server.pid,
+        )
         print_row(command, "/healthz", bare, bare)
         for label, path, who in pages:
             if cookies[who] is None:
@@ -251,6 +254,7 @@ def run_pages(command: BaseCommand, options: dict[str, Any]) -> bool:
                 requests=get(path, cookies[who]),
                 concurrency=concurrency,
                 seconds=seconds,
+                server_pid=server.pid,
             )
             print_row(command, label, result, bare)
             ok = ok and result.errors == 0

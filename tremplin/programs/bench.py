@@ -32,7 +32,15 @@ from tremplin.agencies.models import Agency, Location, LocationKind, Membership,
 from tremplin.agencies.roles import Role
 from tremplin.audit.models import AuditEvent
 from tremplin.clients.models import Client
-from tremplin.core.loadtest import LoadResult, Request, form_post, get, hammer, serving
+from tremplin.core.loadtest import (
+    LoadResult,
+    Request,
+    cpu_summary,
+    form_post,
+    get,
+    hammer,
+    serving,
+)
 from tremplin.privacy.middleware import SEEN_AT, SIGNED_IN_AT
 from tremplin.programs import services
 from tremplin.programs.models import (
@@ -262,8 +270,16 @@ def _http_rush(
         return form_post(path, data, cookies[index])
 
     with serving(port=port, workers=server_workers) as server:
-        bare = hammer(port=port, requests=get("/healthz"), concurrency=workers, seconds=3)
-        rush = hammer(port=port, requests=post, concurrency=workers, total=len(people))
+        bare = hammer(
+            port=port,
+            requests=get("/healthz"),
+            concurrency=workers,
+            seconds=3,
+            server_pid=server.pid,
+        )
+        rush = hammer(
+            port=port, requests=post, concurrency=workers, total=len(people), server_pid=server.pid
+        )
     return rush, bare, server.started_in
 
 
@@ -354,6 +370,9 @@ def run_registrations(command: BaseCommand, options: dict[str, Any]) -> bool:
             f"  /healthz same run  {bare.per_second:.0f} req/s, p50 {bare.percentile(50):.1f} ms, "
             f"p95 {bare.percentile(95):.1f} ms → registrations at {ratio:.2f} × healthz"
         )
+        if rush.cpu_ms:
+            out(f"  CPU per request    registration: {cpu_summary(rush)}")
+            out(f"                     /healthz:     {cpu_summary(bare)}")
     out(f"  invariants         {'OK' if not broken else 'BROKEN'}")
     for problem in broken:
         out(f"    {problem}")

@@ -307,7 +307,11 @@ class Registration(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.CASCADE, related_name="registrations"
     )
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    # No index of its own: the seat index (session, mode, status) leads with it, and one index
+    # less is one write less for every registration.
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="registrations", db_index=False
+    )
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="registrations"
     )

@@ -8,7 +8,8 @@ from tremplin.clients.models import Client
 from tremplin.core.bench import pages_to_time
 from tremplin.programs.models import Registration
 
-pytestmark = pytest.mark.django_db
+# Committed for real: on PostgreSQL the seed ends with VACUUM, which no transaction may hold.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_seed_scale_makes_an_agency_of_the_asked_size_and_deletes_it(network, capsys):
