@@ -25,7 +25,15 @@ from django_scopes import scopes_disabled
 from tremplin.agencies.models import Agency, Membership
 from tremplin.agencies.roles import Role
 from tremplin.core import scale
-from tremplin.core.loadtest import PROXY_HEADERS, LoadResult, descendants, get, hammer, serving
+from tremplin.core.loadtest import (
+    PROXY_HEADERS,
+    LoadResult,
+    descendants,
+    get,
+    hammer,
+    processes,
+    serving,
+)
 
 
 def register(subparsers: _SubParsersAction) -> None:
@@ -140,13 +148,9 @@ def _worker_memory(master_pid: int) -> list[tuple[str, int, int, int, int]]:
 
     With workers forked from a preloaded master, RSS counts the pages they share with it; PSS
     divides shared pages among the processes sharing them; private is what one more worker adds."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    workers = [pid for pid in descendants(master_pid, parents) if pid not in parents.values()]
+    table = processes()
+    parents = {row.parent for row in table.values()}
+    workers = [pid for pid in descendants(master_pid, table) if pid not in parents]
     rows = []
     for pid in sorted(workers):
         try:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 
@@ -109,30 +110,35 @@ def hammer(
     return result
 
 
-def _processes() -> dict[int, tuple[str, int, float]]:
-    """Each process's (name, parent, CPU seconds used so far, user + system), from /proc."""
+class Process(NamedTuple):
+    name: str
+    parent: int
+    cpu_seconds: float  # used so far, user + system
+
+
+def processes() -> dict[int, Process]:
+    """Every process on the machine by pid, from /proc ({} without it)."""
     ticks = os.sysconf("SC_CLK_TCK")
     table = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
-            fields = text[text.rindex(")") + 2 :].split()
-            name = text[text.index("(") + 1 : text.rindex(")")]
-            table[int(stat.parent.name)] = (
-                name,
-                int(fields[1]),
-                (int(fields[11]) + int(fields[12])) / ticks,
+            name, fields = (
+                text[text.index("(") + 1 : text.rindex(")")],
+                text.rsplit(")", 1)[1].split(),
             )
+            cpu = (int(fields[11]) + int(fields[12])) / ticks
+            table[int(stat.parent.name)] = Process(name, int(fields[1]), cpu)
         except (OSError, IndexError, ValueError):
             continue  # gone since it was listed
     return table
 
 
-def descendants(pid: int, parents: dict[int, int]) -> set[int]:
-    """The processes below `pid`, given each process's parent."""
+def descendants(pid: int, table: dict[int, Process]) -> set[int]:
+    """The processes below `pid`."""
     found, frontier = set(), {pid}
     while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
+        frontier = {child for child, row in table.items() if row.parent in frontier}
         found |= frontier
     return found
 
@@ -146,20 +152,18 @@ def cpu_reading(server_pid: int) -> CpuReading:
     server (`server_pid` and its descendants; SQLite works inside it), the database (PostgreSQL's
     processes), the cache (Redis) or the load generator (this process). Linux only: {} without
     /proc."""
-    if not Path("/proc/self/stat").exists():
-        return {}
-    table = _processes()
-    server = {server_pid} | descendants(server_pid, {pid: row[1] for pid, row in table.items()})
+    table = processes()
+    server = {server_pid} | descendants(server_pid, table)
     reading = {}
-    for pid, (name, _parent, seconds) in table.items():
+    for pid, row in table.items():
         if pid in server:
-            reading[pid] = ("app server", seconds)
-        elif name.startswith("postgres"):
-            reading[pid] = ("database", seconds)
-        elif name.startswith("redis-server"):
-            reading[pid] = ("cache", seconds)
+            reading[pid] = ("app server", row.cpu_seconds)
+        elif row.name.startswith("postgres"):
+            reading[pid] = ("database", row.cpu_seconds)
+        elif row.name.startswith("redis-server"):
+            reading[pid] = ("cache", row.cpu_seconds)
         elif pid == os.getpid():
-            reading[pid] = ("load generator", seconds)
+            reading[pid] = ("load generator", row.cpu_seconds)
     return reading
 
 
