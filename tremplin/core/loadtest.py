@@ -122,13 +122,11 @@ def processes() -> dict[int, Process]:
     table = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            text = stat.read_text()
-            name, fields = (
-                text[text.index("(") + 1 : text.rindex(")")],
-                text.rsplit(")", 1)[1].split(),
-            )
+            # "pid (name) state ppid …": the name may hold spaces and parentheses.
+            head, _, tail = stat.read_text().rpartition(")")
+            fields = tail.split()
             cpu = (int(fields[11]) + int(fields[12])) / ticks
-            table[int(stat.parent.name)] = Process(name, int(fields[1]), cpu)
+            table[int(stat.parent.name)] = Process(head.partition("(")[2], int(fields[1]), cpu)
         except (OSError, IndexError, ValueError):
             continue  # gone since it was listed
     return table
